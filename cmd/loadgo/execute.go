@@ -36,7 +36,9 @@ func execute(st *state, sc *scenario.Scenario, o *runOptions, name string) (*met
 	if err != nil {
 		return nil, usageError(err)
 	}
-	con := console.New(st.stdout, console.Options{TTY: st.stdoutTTY, Quiet: o.Quiet})
+	// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
+	_, noColor := st.env["NO_COLOR"]
+	con := console.New(st.stdout, console.Options{TTY: st.stdoutTTY, Quiet: o.Quiet, NoColor: noColor || !st.stdoutTTY})
 	rep := reporters.NewMulti(append([]reporters.Reporter{con}, outs...)...)
 	info := runInfo(sc, r, name, o.Segment)
 	if err := rep.Start(info); err != nil {
