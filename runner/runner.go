@@ -88,7 +88,7 @@ func (r *Runner) Run(ctx context.Context, onSnapshot func(*metrics.Snapshot)) (*
 	if err := r.prog.RunBefore(ctx, r.rec.Shard(0)); err != nil {
 		if ctx.Err() == nil {
 			finish()
-			return nil, fmt.Errorf("runner: before flow failed: %w", err)
+			return nil, fmt.Errorf("runner: before flow failed: %w", r.prog.Redactor().Err(err))
 		}
 		interrupted = true
 	} else {
@@ -101,6 +101,8 @@ func (r *Runner) Run(ctx context.Context, onSnapshot func(*metrics.Snapshot)) (*
 	sum.Interrupted = interrupted
 	sum.PhaseDurations = make([]time.Duration, len(r.plans))
 	copy(sum.PhaseDurations, s.durations)
+	r.correctClosed(sum, s.durations)
+	sum.Custom = r.prog.CustomStats()
 	sum.Thresholds, sum.Passed = ensure.Evaluate(r.sc.Config.Ensure, sum)
 	sum.Notes = append(sum.Notes, r.notes(s, afterErr)...)
 	return sum, nil
@@ -114,7 +116,7 @@ func (r *Runner) runAfter(ctx context.Context) error {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.GracePeriod)
 	defer cancel()
 	if err := r.prog.RunAfter(actx, r.rec.Shard(0)); err != nil {
-		return fmt.Errorf("after flow failed: %w", err)
+		return fmt.Errorf("after flow failed: %w", r.prog.Redactor().Err(err))
 	}
 	return nil
 }

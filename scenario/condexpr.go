@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -20,6 +19,7 @@ const (
 	tokNot
 	tokLParen
 	tokRParen
+	tokArith // + - * /
 )
 
 type token struct {
@@ -35,8 +35,9 @@ type exprLeaf struct {
 	off int
 }
 
-// exprParser parses an ensure condition: comparisons of a metric with a
-// number, combined with and, or, not and parentheses.
+// exprParser parses an ensure condition: comparisons of arithmetic over
+// metrics and numbers (condarith.go), combined with and, or, not and
+// parentheses.
 type exprParser struct {
 	src    string
 	toks   []token
@@ -111,46 +112,46 @@ func (p *exprParser) unary() (*Expr, *templateError) {
 		}
 		return &Expr{Kind: ExprNot, Left: e}, nil
 	case tokLParen:
-		p.next()
-		e, err := p.or()
-		if err != nil {
-			return nil, err
-		}
-		if c := p.next(); c.kind != tokRParen {
-			return nil, &templateError{c.off, "expected `)`" + found(c)}
-		}
-		return e, nil
+		return p.group()
 	}
 	return p.compare()
 }
 
-// flipped turns "N op metric" into "metric op' N".
-var flipped = map[CondOp]CondOp{CondLt: CondGt, CondLe: CondGe, CondGt: CondLt, CondGe: CondLe, CondEq: CondEq, CondNe: CondNe}
+// group parses a parenthesised expression. "(" may open a boolean group,
+// "(a < 1) and b < 2", or an arithmetic operand, "(a - b) < 1": the boolean
+// reading is tried first and, when it fails, the arithmetic one; when both
+// fail, the error that got further into the text is the one reported.
+func (p *exprParser) group() (*Expr, *templateError) {
+	start, leaves := p.i, len(p.leaves)
+	e, err := p.boolGroup()
+	if err == nil {
+		return e, nil
+	}
+	p.i, p.leaves = start, p.leaves[:leaves]
+	e, aerr := p.compare()
+	if aerr == nil {
+		return e, nil
+	}
+	if aerr.off > err.off {
+		return nil, aerr
+	}
+	return nil, err
+}
 
-func (p *exprParser) compare() (*Expr, *templateError) {
-	a := p.next()
-	if a.kind != tokMetric && a.kind != tokNumber {
-		return nil, &templateError{a.off, "expected a metric name (e.g. http.response_time.p99), a number, `not` or `(`" + found(a)}
-	}
-	op := p.next()
-	if op.kind != tokOp {
-		return nil, &templateError{op.off, "expected a comparison (<, <=, >, >=, ==, !=)" + found(op)}
-	}
-	b := p.next()
-	metric, num, cmp := a, b, op.op
-	if a.kind == tokNumber {
-		metric, num, cmp = b, a, flipped[op.op]
-	}
-	if metric.kind != tokMetric || num.kind != tokNumber {
-		return nil, &templateError{b.off, "a comparison is between a metric and a number" + found(b)}
-	}
-	th, err := ParseMetric(metric.text)
+// boolGroup parses "( or-expression )" not followed by arithmetic or a
+// comparison (which would make the group an operand instead).
+func (p *exprParser) boolGroup() (*Expr, *templateError) {
+	p.next()
+	e, err := p.or()
 	if err != nil {
-		return nil, &templateError{metric.off, err.Error()}
+		return nil, err
 	}
-	v, _ := strconv.ParseFloat(num.text, 64)
-	e := &Expr{Kind: ExprCompare, Op: cmp, Metric: th, Value: v}
-	p.leaves = append(p.leaves, exprLeaf{e, metric.off})
+	if c := p.next(); c.kind != tokRParen {
+		return nil, &templateError{c.off, "expected `)`" + found(c)}
+	}
+	if t := p.peek(); t.kind == tokArith || t.kind == tokOp {
+		return nil, &templateError{t.off, "a comparison cannot be an operand of `" + t.text + "`"}
+	}
 	return e, nil
 }
 
@@ -188,7 +189,10 @@ func lexExpr(src string) ([]token, *templateError) {
 			}
 			toks = append(toks, token{kind: tokOp, text: src[i : i+width], off: i, op: op})
 			i += width
-		case c >= '0' && c <= '9' || c == '.' || c == '-':
+		case c == '+' || c == '-' || c == '*' || c == '/':
+			toks = append(toks, token{kind: tokArith, text: src[i : i+1], off: i})
+			i++
+		case c >= '0' && c <= '9' || c == '.':
 			j := i + 1
 			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '.' || src[j] == 'e' || src[j] == 'E' ||
 				((src[j] == '+' || src[j] == '-') && (src[j-1] == 'e' || src[j-1] == 'E'))) {

@@ -19,7 +19,7 @@ const (
 )
 
 var (
-	configKeys   = []string{"target", "phases", "defaults", "http", "tls", "variables", "payload", "environments", "ensure", "plugins", "processor", "engines"}
+	configKeys   = []string{"target", "phases", "defaults", "http", "tls", "variables", "payload", "environments", "ensure", "plugins", "processor", "engines", "groups"}
 	envKeys      = []string{"target", "phases", "defaults", "http", "tls", "variables", "payload", "ensure", "plugins", "processor", "engines"}
 	defaultsKeys = []string{"headers"}
 	httpKeys     = []string{"timeout", "maxBodyBytes", "pool", "maxSockets", "defaults"}
@@ -67,6 +67,8 @@ func (d *decoder) config(n *yaml.Node) Config {
 			cfg.Ensure = d.ensure(p.v, path)
 		case "plugins":
 			d.plugins(p.v, path)
+		case "groups":
+			cfg.Groups = d.groups(p.v, path)
 		case "processor":
 			d.errorf(p.k, path, "JavaScript processors are not supported: loadgo does not run Artillery's JavaScript code")
 		case "environments", "engines":
@@ -196,8 +198,8 @@ func checkTarget(s string) string {
 	if err != nil {
 		return "invalid URL " + quote(s) + ": " + strings.TrimPrefix(err.Error(), "parse "+quote(s)+": ")
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "the target must be an http:// or https:// URL, got " + quote(s)
+	if u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss" {
+		return "the target must be an http://, https://, ws:// or wss:// URL, got " + quote(s)
 	}
 	if u.Hostname() == "" {
 		return "the target URL " + quote(s) + " has no host"

@@ -42,6 +42,10 @@ type decoder struct {
 	phaseNames   map[string]bool
 	requestNames []string
 	requestSeen  map[string]bool
+	// customNames are the custom metrics metric steps record (nil: none).
+	customNames map[string]bool
+	// rt is the state of real-time step decoding (realtime.go).
+	rt rtState
 }
 
 // problem is a Problem plus the document position it sorts by: a problem in

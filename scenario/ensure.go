@@ -10,7 +10,7 @@ import (
 
 var (
 	ensureKeys    = []string{"thresholds", "conditions", "maxErrorRate", "min", "max", "median", "p50", "p75", "p90", "p95", "p99", "p999"}
-	conditionKeys = []string{"expression", "strict"}
+	conditionKeys = []string{"expression", "strict", "name"}
 	// legacyStats are the latency keys Artillery's ensure accepts directly
 	// under config.ensure (ensure.p95: 200).
 	legacyStats = []string{"min", "max", "median", "p50", "p75", "p90", "p95", "p99", "p999"}
@@ -124,6 +124,10 @@ func (d *decoder) threshold(n *yaml.Node, path string) (Threshold, bool) {
 		d.errorf(metric.k, kp, "`%s` counts VUs of the whole run and takes no name or phase", th.Stat)
 		return Threshold{}, false
 	}
+	if runWide(th.Stat) && (th.Request != "" || th.Phase != "") {
+		d.errorf(metric.k, kp, "`%s` is a metric of the whole run and takes no name or phase", th.Stat)
+		return Threshold{}, false
+	}
 	v, ok := d.limit(metric.v, kp)
 	if !ok {
 		return Threshold{}, false
@@ -149,6 +153,8 @@ func (d *decoder) condition(n *yaml.Node, path string) (Condition, bool) {
 			c.Expression, ok = d.str(p.v, kp)
 		case "strict":
 			c.Strict, ok = d.boolean(p.v, kp)
+		case "name":
+			c.Name, ok = d.str(p.v, kp)
 		default:
 			d.unknownKey(p, path, conditionKeys)
 			ok = false
@@ -178,6 +184,7 @@ func (d *decoder) condition(n *yaml.Node, path string) (Condition, bool) {
 // checkMetricRefs checks that thresholds name existing requests and phases.
 func (d *decoder) checkMetricRefs() {
 	for _, r := range d.metricRefs {
+		d.checkCustomRef(r)
 		if r.th.Request != "" && !d.requestSeen[r.th.Request] {
 			d.errorAt(r.pos, r.path, "unknown request name "+quote(r.th.Request)+knownList(d.requestNames))
 		}

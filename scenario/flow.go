@@ -14,7 +14,7 @@ var (
 	rootKeys = []string{"config", "scenarios", "before", "after"}
 	flowKeys = []string{"name", "weight", "flow", "engine"}
 	hookKeys = []string{"flow"}
-	stepKeys = []string{"get", "post", "put", "patch", "delete", "head", "options", "think", "loop", "log", "count", "over", "jitter"}
+	stepKeys = []string{"get", "post", "put", "patch", "delete", "head", "options", "think", "loop", "log", "metric", "count", "over", "jitter"}
 	// jsKeys name Artillery hooks whose value is a JavaScript function.
 	jsKeys  = map[string]bool{"beforeScenario": true, "afterScenario": true, "beforeRequest": true, "afterResponse": true, "function": true, "whileTrue": true, "processor": true}
 	methods = map[string]string{"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
@@ -61,6 +61,7 @@ func (d *decoder) flow(n *yaml.Node, path string, i int) (Flow, bool) {
 		return f, false
 	}
 	hasFlow, unknown := false, false
+	d.beginFlow(pairs)
 	for _, p := range pairs {
 		kp := join(path, p.key)
 		switch p.key {
@@ -79,8 +80,8 @@ func (d *decoder) flow(n *yaml.Node, path string, i int) (Flow, bool) {
 			f.Steps, ok = steps, ok && good
 		case "engine":
 			s, good := d.str(p.v, kp)
-			if good && s != "http" {
-				d.errorf(p.v, kp, "engine `%s` is not supported yet (only http)", clip(s))
+			if good && s != "http" && s != "ws" {
+				d.errorf(p.v, kp, "engine `%s` is not supported (http or ws)", clip(s))
 				good = false
 			}
 			ok = ok && good
@@ -94,6 +95,7 @@ func (d *decoder) flow(n *yaml.Node, path string, i int) (Flow, bool) {
 			ok = false
 		}
 	}
+	d.endFlow(&f.Steps, join(path, "flow"))
 	// A misspelt key has been reported with a suggestion already.
 	if !hasFlow && !unknown {
 		d.errorf(n, path, "`flow` is required: the steps the scenario runs")
@@ -107,6 +109,8 @@ func (d *decoder) hook(n *yaml.Node, path string) []Step {
 	pairs, _ := d.mapping(n, path)
 	var steps []Step
 	hasFlow, unknown := false, false
+	d.beginFlow(nil)
+	defer func() { d.endFlow(&steps, join(path, "flow")) }()
 	for _, p := range pairs {
 		if p.key == "flow" {
 			hasFlow = true
@@ -165,7 +169,7 @@ func (d *decoder) step(n *yaml.Node, path string) (Step, bool) {
 	for i, p := range pairs {
 		kp := join(path, p.key)
 		switch {
-		case methods[p.key] != "" || p.key == "think" || p.key == "loop" || p.key == "log":
+		case methods[p.key] != "" || p.key == "think" || p.key == "loop" || p.key == "log" || p.key == "metric" || isRealtimeAction(p.key):
 			if action != nil {
 				d.errorf(p.k, kp, "a step has exactly one action; this one has `%s` and `%s`", action.key, p.key)
 				continue
@@ -183,12 +187,12 @@ func (d *decoder) step(n *yaml.Node, path string) (Step, bool) {
 		case p.key == "parallel":
 			d.errorf(p.k, kp, "`parallel` steps are not supported")
 		default:
-			d.unknownKey(p, path, stepKeys)
+			d.unknownKey(p, path, append(stepKeys, RealtimeStepKeys...))
 		}
 	}
 	if action == nil {
 		if len(d.problems) == before {
-			d.errorf(n, path, "a step needs one action: get, post, put, patch, delete, head, options, think, loop or log")
+			d.errorf(n, path, "a step needs one action: get, post, put, patch, delete, head, options, think, loop, log or metric")
 		}
 		return st, false
 	}
@@ -215,6 +219,11 @@ func (d *decoder) step(n *yaml.Node, path string) (Step, bool) {
 	case action.key == "log":
 		st.Kind = StepLog
 		st.Log = d.template(action.v, kp)
+	case action.key == "metric":
+		st.Kind = StepMetric
+		st.Metric = d.metricStep(action.v, kp)
+	case isRealtimeAction(action.key):
+		d.realtimeStep(&st, action.k, action.v, action.key, kp)
 	}
 	return st, len(d.problems) == before
 }

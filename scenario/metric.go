@@ -37,7 +37,7 @@ var VUserMetrics = []string{"vusers.created", "vusers.completed", "vusers.failed
 // metricNames are the names suggested when a metric is misspelt.
 var metricNames = []string{
 	MetricResponseTime, MetricResponseTimeIntended, MetricRequests, MetricErrors, MetricErrorRate,
-	"http.codes", "errors", "vusers.created", "vusers.completed", "vusers.failed", "vusers.dropped",
+	"http.codes", "errors", "vusers.created", "vusers.completed", "vusers.failed", "vusers.dropped", "custom.NAME",
 }
 
 // ParseMetric parses a threshold metric name, FAMILY[.STAT] with an optional
@@ -66,6 +66,9 @@ func ParseMetric(s string) (Threshold, error) {
 	th.Stat = stat
 	if strings.HasPrefix(stat, "vusers.") && (th.Request != "" || th.Phase != "") {
 		return th, fmt.Errorf("`%s` counts VUs of the whole run and takes no {name} or {phase} selector", stat)
+	}
+	if runWide(stat) && (th.Request != "" || th.Phase != "") {
+		return th, fmt.Errorf("`%s` is a metric of the whole run and takes no {name} or {phase} selector", stat)
 	}
 	return th, nil
 }
@@ -107,6 +110,12 @@ func canonicalMetric(base string) (string, error) {
 	}
 	if contains(VUserMetrics, base) {
 		return base, nil
+	}
+	if rest, ok := strings.CutPrefix(base, MetricCustomPrefix); ok {
+		return canonicalCustom(rest)
+	}
+	if rest, ok := strings.CutPrefix(base, MetricDeliveryPrefix); ok {
+		return canonicalDelivery(rest)
 	}
 	msg := fmt.Sprintf("unknown metric `%s`", clip(base))
 	if s := suggestMetric(base); s != "" {

@@ -31,6 +31,16 @@ func TestParseMetric(t *testing.T) {
 		{"errors.capture", "errors.capture", "", ""},
 		{"vusers.created", "vusers.created", "", ""},
 		{"vusers.dropped", "vusers.dropped", "", ""},
+		// Custom metrics: the last value alone or with .last, or a statistic.
+		{"custom.views_after", "custom.views_after", "", ""},
+		{"custom.views_after.last", "custom.views_after", "", ""},
+		{"custom.x.max", "custom.x.max", "", ""},
+		{"custom._n2.count", "custom._n2.count", "", ""},
+		// Delivery metrics of real-time runs.
+		{"delivery.latency.p99", "delivery.latency.p99", "", ""},
+		{"delivery.latency.median", "delivery.latency.p50", "", ""},
+		{"delivery.ratio", "delivery.ratio", "", ""},
+		{"delivery.out_of_group", "delivery.out_of_group", "", ""},
 		// Selectors, either key, both, spaces, quotes holding commas and braces.
 		{"http.response_time.p95{name:login}", "http.response_time.p95", "login", ""},
 		{"http.requests{phase:ramp up}", "http.requests", "", "ramp up"},
@@ -70,7 +80,17 @@ func TestParseMetricErrors(t *testing.T) {
 		// Misspelt families are suggested, keeping the statistic.
 		{"http.respnse_time.p95", "unknown metric `http.respnse_time.p95`; did you mean `http.response_time.p95`?"},
 		{"http.request", "unknown metric `http.request`; did you mean `http.requests`?"},
-		{"latency", "unknown metric `latency` (known: http.response_time, http.response_time_intended, http.requests, http.errors, http.error_rate, http.codes, errors, vusers.created, vusers.completed, vusers.failed, vusers.dropped)"},
+		{"latency", "unknown metric `latency` (known: http.response_time, http.response_time_intended, http.requests, http.errors, http.error_rate, http.codes, errors, vusers.created, vusers.completed, vusers.failed, vusers.dropped, custom.NAME)"},
+		// Custom metric names are identifiers; statistics are suggested.
+		{"custom.2x", "`custom.2x`: a custom metric is custom.NAME or custom.NAME.STAT, NAME being letters, digits and _"},
+		{"custom.", "`custom.`: a custom metric is custom.NAME or custom.NAME.STAT, NAME being letters, digits and _"},
+		{"custom.x.mx", "unknown statistic `mx` of a custom metric (known: last, min, max, mean, sum, count); did you mean `custom.x.max`?"},
+		// Delivery metrics: a latency needs a statistic, names are suggested,
+		// and they take no selector.
+		{"delivery.latency", "`delivery.latency` needs a statistic, e.g. delivery.latency.p95 (min, max, mean, median, p50 … p99, p999, p99.9)"},
+		{"delivery.latency.p100", "unknown statistic `p100`: use min, max, mean, median, p999 or pNN with 0 < NN < 100 (p95, p99.9)"},
+		{"delivery.mising", "unknown delivery metric `delivery.mising` (known: delivery.latency.STAT, delivery.ratio, delivery.sends, delivery.expected, delivery.delivered, delivery.missing, delivery.duplicate, delivery.out_of_group); did you mean `delivery.missing`?"},
+		{"delivery.missing{phase:x}", "`delivery.missing` is a metric of the whole run and takes no {name} or {phase} selector"},
 		// vusers counters have no selector.
 		{"vusers.failed{phase:x}", "`vusers.failed` counts VUs of the whole run and takes no {name} or {phase} selector"},
 		// Selector syntax.
@@ -98,6 +118,15 @@ func TestParseExpr(t *testing.T) {
 		}
 		return &Expr{Kind: ExprCompare, Metric: m, Op: op, Value: v}
 	}
+	met := func(stat string) *Expr {
+		m, err := ParseMetric(stat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &Expr{Kind: ExprMetric, Metric: m}
+	}
+	num := func(v float64) *Expr { return &Expr{Kind: ExprNumber, Value: v} }
+	bin := func(k ExprKind, l, r *Expr) *Expr { return &Expr{Kind: k, Left: l, Right: r} }
 	tests := []struct {
 		name string
 		src  string
@@ -120,6 +149,26 @@ func TestParseExpr(t *testing.T) {
 		// Parentheses and not.
 		{"parens not", "not (http.errors > 0 or http.requests < 1)", &Expr{Kind: ExprNot,
 			Left: &Expr{Kind: ExprOr, Left: cmp("http.errors", CondGt, 0), Right: cmp("http.requests", CondLt, 1)}}},
+		// A negative number is unary minus folded into the literal.
+		{"negative", "http.errors > -1", cmp("http.errors", CondGt, -1)},
+		// Two metrics compare as arithmetic operands.
+		{"two metrics", "http.errors < http.requests", &Expr{Kind: ExprCompare, Op: CondLt,
+			Left: met("http.errors"), Right: met("http.requests")}},
+		// Lost updates: * and / bind tighter than + and -, parentheses group,
+		// and a leading "(" may open an operand rather than a boolean group.
+		{"arithmetic", "(http.codes.200{name:view} - (custom.after - custom.before)) * 2 / 4 <= 0", &Expr{Kind: ExprCompare, Op: CondLe,
+			Left: bin(ExprDiv, bin(ExprMul, bin(ExprSub, met("http.codes.200{name:view}"),
+				bin(ExprSub, met("custom.after"), met("custom.before"))), num(2)), num(4)),
+			Right: num(0)}},
+		// Minus is left-associative and a metric can be negated.
+		{"neg", "-custom.a - 1 - 2 > 0", &Expr{Kind: ExprCompare, Op: CondGt,
+			Left: bin(ExprSub, bin(ExprSub, &Expr{Kind: ExprNeg, Left: met("custom.a")}, num(1)), num(2)), Right: num(0)}},
+		// A boolean group next to an arithmetic one.
+		{"groups", "(http.errors < 1) and (custom.a + 1) > 2", &Expr{Kind: ExprAnd,
+			Left:  cmp("http.errors", CondLt, 1),
+			Right: &Expr{Kind: ExprCompare, Op: CondGt, Left: bin(ExprAdd, met("custom.a"), num(1)), Right: num(2)}}},
+		// custom.NAME.last is custom.NAME.
+		{"custom last", "custom.a.last < 3", cmp("custom.a.last", CondLt, 3)},
 		// A selector with a quoted value holding an operator and a brace.
 		{"selector", `http.response_time.p95{name:"a > }b"} < 5`, cmp(`http.response_time.p95{name:"a > }b"}`, CondLt, 5)},
 	}
@@ -150,9 +199,19 @@ func TestParseExprErrors(t *testing.T) {
 		want string
 	}{
 		// Incomplete comparison.
-		{"http.errors <", 13, "a comparison is between a metric and a number, found the end"},
-		// Two metrics.
-		{"http.errors < http.requests", 14, "a comparison is between a metric and a number, found `http.requests`"},
+		{"http.errors <", 13, "expected a metric name, a number or `(` after `<`, found the end"},
+		// Numbers on both sides compare nothing measured.
+		{"1 + 2 < 4", 0, "a comparison needs a metric on one side at least; both sides are numbers"},
+		// An operator with nothing after it.
+		{"http.errors - < 1", 14, "expected a metric name, a number or `(` after `-`, found `<`"},
+		// An unclosed group: the error of the reading that got further.
+		{"(http.errors - 1 < 5", 20, "expected `)`, found the end"},
+		// A comparison used as an arithmetic operand.
+		{"(http.errors < 1) + 1 < 2", 18, "a comparison cannot be an operand of `+`"},
+		// A custom metric with an unknown statistic.
+		{"custom.views.p99 < 1", 0, "unknown statistic `p99` of a custom metric (known: last, min, max, mean, sum, count)"},
+		// A custom metric takes no selector.
+		{"custom.views{name:x} < 1", 0, "`custom.views` is a metric of the whole run and takes no {name} or {phase} selector"},
 		// Missing operator.
 		{"http.errors 5", 12, "expected a comparison (<, <=, >, >=, ==, !=), found `5`"},
 		// A lone "=".

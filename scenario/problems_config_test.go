@@ -65,16 +65,16 @@ func TestProblemsConfig(t *testing.T) {
 		// Unknown config key with a suggestion.
 		{name: "config typo", src: cfgDoc("  varibles: {a: 1}\n"), want: []string{"s.yaml:4:3: config.varibles: unknown key `varibles`; did you mean `variables`?"}},
 		// Unknown config key without a close match lists the valid keys.
-		{name: "config unknown", src: cfgDoc("  statsInterval: 10\n"), want: []string{"s.yaml:4:3: config.statsInterval: unknown key `statsInterval`; valid keys here: target, phases, defaults, http, tls, variables, payload, environments, ensure, plugins, processor, engines"}},
+		{name: "config unknown", src: cfgDoc("  statsInterval: 10\n"), want: []string{"s.yaml:4:3: config.statsInterval: unknown key `statsInterval`; valid keys here: target, phases, defaults, http, tls, variables, payload, environments, ensure, plugins, processor, engines, groups"}},
 		// config must be a mapping.
 		{name: "config list", src: "config: [a]\n" + tailFlow, want: []string{"s.yaml:1:9: config: expected a mapping, got a list"}},
 		// The target must be an absolute http(s) URL without templates.
-		{name: "target ftp", src: "config:\n  target: ftp://t.test\n  phases: [{pause: 1}]\n" + tailFlow, want: []string{"s.yaml:2:11: config.target: the target must be an http:// or https:// URL, got \"ftp://t.test\""}},
+		{name: "target ftp", src: "config:\n  target: ftp://t.test\n  phases: [{pause: 1}]\n" + tailFlow, want: []string{"s.yaml:2:11: config.target: the target must be an http://, https://, ws:// or wss:// URL, got \"ftp://t.test\""}},
 		{name: "target no host", src: "config:\n  target: 'http://'\n  phases: [{pause: 1}]\n" + tailFlow, want: []string{"s.yaml:2:11: config.target: the target URL \"http://\" has no host"}},
 		{name: "target template", src: "config:\n  target: 'http://{{ host }}'\n  phases: [{pause: 1}]\n" + tailFlow, want: []string{"s.yaml:2:11: config.target: templates are not supported in config.target; use config.environments with -e, or --target"}},
 		{name: "target list", src: "config:\n  target: [a]\n  phases: [{pause: 1}]\n" + tailFlow, want: []string{"s.yaml:2:11: config.target: expected a string, got a list"}},
 		// --target is checked too.
-		{name: "flag target", src: cfgDoc(""), opts: LoadOptions{Target: "localhost:8080"}, want: []string{"--target: the target must be an http:// or https:// URL, got \"localhost:8080\""}},
+		{name: "flag target", src: cfgDoc(""), opts: LoadOptions{Target: "localhost:8080"}, want: []string{"--target: the target must be an http://, https://, ws:// or wss:// URL, got \"localhost:8080\""}},
 		// A relative URL needs a target.
 		{name: "no target", src: "config:\n  phases: [{pause: 1}]\n" + tailFlow, want: []string{"s.yaml:3:33: scenarios[0].flow[0].get.url: a relative URL needs config.target (or --target)"}},
 		// config.http.

@@ -15,7 +15,7 @@ func TestProblemsScenarios(t *testing.T) {
 		{name: "empty flow", src: cfgHead + "scenarios: [{flow: []}]\n", want: []string{"s.yaml:4:20: scenarios[0].flow: at least one step is required"}},
 		{name: "flow typo", src: cfgHead + "scenarios: [{flw: []}]\n", want: []string{"s.yaml:4:14: scenarios[0].flw: unknown key `flw`; did you mean `flow`?"}},
 		// Only the http engine.
-		{name: "engine", src: cfgHead + "scenarios: [{engine: socketio, flow: [{get: {url: /}}]}]\n", want: []string{"s.yaml:4:22: scenarios[0].engine: engine `socketio` is not supported yet (only http)"}},
+		{name: "engine", src: cfgHead + "scenarios: [{engine: socketio, flow: [{get: {url: /}}]}]\n", want: []string{"s.yaml:4:22: scenarios[0].engine: engine `socketio` is not supported (http or ws)"}},
 		// Weights are integers ≥ 0, not all 0.
 		{name: "negative weight", src: cfgHead + "scenarios: [{weight: -1, flow: [{get: {url: /}}]}]\n", want: []string{"s.yaml:4:22: scenarios[0].weight: -1 is too small: the minimum is 0"}},
 		{name: "all weights zero", src: cfgHead + "scenarios: [{weight: 0, flow: [{get: {url: /}}]}]\n", want: []string{"s.yaml:4:12: scenarios: every scenario has weight 0, so none would run"}},
@@ -41,7 +41,7 @@ func TestProblemsSteps(t *testing.T) {
 		// A step is a mapping with exactly one action.
 		{name: "null step", src: flowDoc("      - ~\n"), want: []string{"s.yaml:6:9: scenarios[0].flow[0]: expected a step, got null"}},
 		{name: "string step", src: flowDoc("      - get /\n"), want: []string{"s.yaml:6:9: scenarios[0].flow[0]: expected a mapping, got the string \"get /\""}},
-		{name: "no action", src: flowDoc("      - {}\n"), want: []string{"s.yaml:6:9: scenarios[0].flow[0]: a step needs one action: get, post, put, patch, delete, head, options, think, loop or log"}},
+		{name: "no action", src: flowDoc("      - {}\n"), want: []string{"s.yaml:6:9: scenarios[0].flow[0]: a step needs one action: get, post, put, patch, delete, head, options, think, loop, log or metric"}},
 		{name: "two actions", src: flowDoc("      - {get: {url: /}, post: {url: /}}\n"), want: []string{"s.yaml:6:25: scenarios[0].flow[0].post: a step has exactly one action; this one has `get` and `post`"}},
 		{name: "action typo", src: flowDoc("      - gett: {url: /}\n"), want: []string{"s.yaml:6:9: scenarios[0].flow[0].gett: unknown key `gett`; did you mean `get`?"}},
 		// Sibling keys belong to their action.

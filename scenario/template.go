@@ -218,8 +218,10 @@ func parseBuiltin(expr string, off int) (TemplatePart, *templateError) {
 			return bad("the only $vu field is $vu.id")
 		}
 		return TemplatePart{Kind: PartVar, Name: name, Path: []string{"id"}}, nil
+	case "$group", "$stamp":
+		return parseRealtimeBuiltin(name, rest, bad)
 	}
-	return bad("unknown built-in `" + clip(name) + "` (known: $randomNumber, $randomString, $uuid, $env, $processEnvironment, $loopCount, $loopElement, $vu.id)")
+	return bad("unknown built-in `" + clip(name) + "` (known: $randomNumber, $randomString, $uuid, $env, $processEnvironment, $loopCount, $loopElement, $vu.id, $group.id, $group.member, $group.size, $stamp)")
 }
 
 // callArgs parses "(a, b)" into trimmed arguments; "()" is no arguments.

@@ -54,6 +54,8 @@ type Config struct {
 	Variables []Variable
 	Payloads  []Payload
 	Ensure    Ensure
+	// Groups is config.groups (real-time scenarios).
+	Groups Groups
 	// Environment is the name selected with -e, or "".
 	Environment string
 }
@@ -186,6 +188,8 @@ const (
 	StepLoop
 	// StepLog renders a template and writes it to the run's log.
 	StepLog
+	// StepMetric records a value into a custom metric (see MetricStep).
+	StepMetric
 )
 
 // Step is one step of a flow. Exactly one of Request, Think, Loop, Log is set,
@@ -199,6 +203,10 @@ type Step struct {
 	Think   *Think
 	Loop    *Loop
 	Log     *Template
+	// Metric is set for StepMetric.
+	Metric *MetricStep
+	// Realtime is set for the real-time kinds (StepKind.IsRealtime).
+	Realtime *RealtimeStep
 }
 
 // Request is an HTTP request step.
@@ -393,6 +401,9 @@ type Threshold struct {
 // Condition is a config.ensure.conditions entry: a boolean expression over
 // metric names, e.g. "http.response_time.p99 < 100 and http.response_time.p95 < 75".
 type Condition struct {
+	// Name labels the condition's result (config.ensure.conditions[].name,
+	// a loadgo extension), e.g. "lost views"; "" when not given.
+	Name       string
 	Expression string
 	// Expr is the parsed expression tree.
 	Expr *Expr
@@ -411,13 +422,30 @@ const (
 	ExprOr
 	// ExprNot is not Left.
 	ExprNot
-	// ExprCompare compares Metric with Value using Op (CondLt ... CondNe).
+	// ExprCompare compares Metric with Value using Op (CondLt ... CondNe);
+	// when Left and Right are set instead, it compares those arithmetic
+	// operands (e.g. "http.requests - custom.seen <= 0").
 	ExprCompare
+	// ExprNumber is the number Value (an arithmetic operand).
+	ExprNumber
+	// ExprMetric is the value of Metric (an arithmetic operand).
+	ExprMetric
+	// ExprAdd is Left + Right.
+	ExprAdd
+	// ExprSub is Left - Right.
+	ExprSub
+	// ExprMul is Left * Right.
+	ExprMul
+	// ExprDiv is Left / Right; a zero divisor has no value.
+	ExprDiv
+	// ExprNeg is -Left.
+	ExprNeg
 )
 
-// Expr is a node of a condition expression. Comparisons are between one
-// metric (written with the same names as Threshold.Metric, resolved into
-// Metric) and a number.
+// Expr is a node of a condition expression. A comparison written as one
+// metric (named as in Threshold.Metric, resolved into Metric) and a number
+// keeps that simple form; any other comparison holds arithmetic operands
+// (ExprNumber, ExprMetric, ExprAdd ... ExprNeg) in Left and Right.
 type Expr struct {
 	Kind        ExprKind
 	Left, Right *Expr

@@ -40,6 +40,8 @@ func (d *decoder) templateText(s string, n *yaml.Node, path string) *Template {
 			if d.loopDepth == 0 {
 				d.errorAt(d.posAt(dn, offs[i]), path, "`"+p.Name+"` is only available inside a loop")
 			}
+		case p.Name == "$group" && d.rt.groupSize == 0:
+			d.errorAt(d.posAt(dn, offs[i]), path, "`$group` needs config.groups (e.g. groups: { size: 4 })")
 		case !strings.HasPrefix(p.Name, "$"):
 			d.refs = append(d.refs, varRef{name: p.Name, pos: d.posAt(dn, offs[i]), path: path})
 		}

@@ -18,6 +18,8 @@ type demoOptions struct {
 	Addr  string
 	Serve bool
 	Delay time.Duration
+	// Counter is the demo target's view counter mode (safe or naive).
+	Counter string
 }
 
 func newDemoCmd(st *state, runF func(*demoOptions) error) *cobra.Command {
@@ -57,6 +59,7 @@ of every file in examples/) until interrupted.`,
 	f.StringVar(&o.Addr, "addr", "", "loopback `address` to listen on (default 127.0.0.1:8089 with --serve, else a free port)")
 	f.BoolVar(&o.Serve, "serve", false, "only serve the demo target until interrupted")
 	f.DurationVar(&o.Delay, "delay", 0, "extra time every demo API answer takes")
+	f.StringVar(&o.Counter, "counter", demo.CounterSafe, "view counter `mode`: safe (atomic) or naive (loses concurrent views)")
 	return c
 }
 
@@ -68,7 +71,7 @@ func demoRun(st *state, o *demoOptions) error {
 			addr = "127.0.0.1:8089"
 		}
 	}
-	srv, err := demo.Start(addr, demo.Options{Delay: o.Delay})
+	srv, err := demo.Start(addr, demo.Options{Delay: o.Delay, Counter: o.Counter})
 	if err != nil {
 		return usageError(err)
 	}

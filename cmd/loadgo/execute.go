@@ -22,7 +22,11 @@ func execute(st *state, sc *scenario.Scenario, o *runOptions, name string) (*met
 	if err != nil {
 		return nil, err
 	}
-	outs, err := buildOutputs(o.Outputs)
+	sinks, specs, err := influxOutputs(st, o)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := buildOutputs(specs)
 	if err != nil {
 		return nil, err
 	}
@@ -40,18 +44,20 @@ func execute(st *state, sc *scenario.Scenario, o *runOptions, name string) (*met
 	_, noColor := st.env["NO_COLOR"]
 	con := console.New(st.stdout, console.Options{TTY: st.stdoutTTY, Quiet: o.Quiet, NoColor: noColor || !st.stdoutTTY})
 	rep := reporters.NewMulti(append([]reporters.Reporter{con}, outs...)...)
+	all := reporters.NewMulti(rep, reporters.NewMulti(sinks...))
 	info := runInfo(sc, r, name, o.Segment)
-	if err := rep.Start(info); err != nil {
+	if err := all.Start(info); err != nil {
 		return nil, fmt.Errorf("starting outputs: %w", err)
 	}
 
 	ctx, stop := st.notifyStop(context.Background())
 	defer stop()
-	sum, runErr := r.Run(ctx, rep.Report)
+	sum, runErr := r.Run(ctx, all.Report)
 	if runErr != nil && sum == nil {
 		return nil, fmt.Errorf("run: %w", runErr)
 	}
-	finErr := rep.Finish(sum)
+	// Network sinks finish first: their notes go into the printed summary.
+	finErr := finishReporters(sum, sinks, rep)
 	switch {
 	case finErr != nil:
 		return sum, fmt.Errorf("writing results: %w", errors.Join(finErr, runErr))
@@ -91,7 +97,7 @@ func buildOutputs(specs []string) ([]reporters.Reporter, error) {
 		case "json":
 			outs = append(outs, jsonout.New(dest))
 		default:
-			return nil, usageErrorf("-o %q: unknown output type %q (known: json)", spec, kind)
+			return nil, usageErrorf("-o %q: unknown output type %q (known: json, influxdb)", spec, kind)
 		}
 	}
 	return outs, nil

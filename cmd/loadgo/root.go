@@ -51,6 +51,8 @@ Exit codes: 0 passed, 1 loadgo failed, 2 usage error or invalid scenario,
 		newValidateCmd(st, nil),
 		newQuickCmd(st, nil),
 		newDemoCmd(st, nil),
+		newReportCmd(st, nil),
+		newCompareCmd(st, nil),
 		newVersionCmd(st),
 	)
 	// Positional-argument errors from cobra are usage errors too.

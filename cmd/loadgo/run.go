@@ -21,16 +21,18 @@ type runOptions struct {
 	Quiet       bool
 	Grace       time.Duration
 	MaxVUs      int
+	Influx      influxOptions
 }
 
 // addRunFlags registers the flags every command that runs a load shares.
 func addRunFlags(c *cobra.Command, o *runOptions) {
 	f := c.Flags()
-	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "extra output `TYPE=DEST`, repeatable: json=FILE")
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "extra output `TYPE=DEST`, repeatable: json=FILE, influxdb=URL")
 	f.StringVar(&o.Segment, "segment", "", "run only this instance's share `i/n` of every phase (for split runs)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no live progress; print the summary only")
 	f.DurationVar(&o.Grace, "grace", 30*time.Second, "how long in-flight requests may finish after the last phase or a stop")
 	f.IntVar(&o.MaxVUs, "max-vus", 20000, "safety cap on concurrent VUs (arrivals past it are counted as dropped)")
+	addInfluxFlags(c, &o.Influx, true)
 }
 
 func newRunCmd(st *state, runF func(*runOptions) error) *cobra.Command {

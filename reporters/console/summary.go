@@ -38,8 +38,12 @@ func WriteSummary(w io.Writer, info reporters.RunInfo, sum *metrics.Summary, opt
 		if reporters.HasIntended(sum) {
 			sw.intended()
 		}
+		if reporters.HasCorrected(sum) {
+			sw.corrected()
+		}
 	}
 	sw.counters()
+	sw.realtime()
 	if len(sum.Phases) > 1 {
 		sw.phases(reporters.Phases(sum, info.Phases))
 	}

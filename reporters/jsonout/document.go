@@ -38,6 +38,8 @@ type Document struct {
 	VUs        VUs              `json:"vus"`
 	Thresholds []Threshold      `json:"thresholds"`
 	Notes      []string         `json:"notes"`
+	// Realtime is present when the run used real-time steps (realtime.go).
+	Realtime *Realtime `json:"realtime,omitempty"`
 }
 
 // Totals merges every request of the run.
@@ -51,6 +53,10 @@ type Totals struct {
 	// Latency and Intended are null when there were no requests.
 	Latency  *Latency `json:"latency_ms"`
 	Intended *Latency `json:"intended_latency_ms"`
+	// Corrected is present only when a closed-model phase ran (see
+	// docs/JSON_SUMMARY.md): the coordinated-omission corrected view.
+	Corrected         *Latency `json:"corrected_latency_ms,omitempty"`
+	CorrectedInterval *float64 `json:"corrected_interval_ms,omitempty"`
 }
 
 // Request is the result of one request name, in the whole run or in one
@@ -70,6 +76,9 @@ type Request struct {
 	BytesIn      int64            `json:"bytes_in"`
 	BytesOut     int64            `json:"bytes_out"`
 	Clamped      int64            `json:"clamped"`
+	// Corrected and CorrectedInterval: as in Totals.
+	Corrected         *Latency `json:"corrected_latency_ms,omitempty"`
+	CorrectedInterval *float64 `json:"corrected_interval_ms,omitempty"`
 }
 
 // Latency is a latency distribution in milliseconds with µs precision.
@@ -161,6 +170,8 @@ func NewDocument(sum *metrics.Summary, planned []reporters.PhaseInfo) *Document 
 		Thresholds: make([]Threshold, 0, len(sum.Thresholds)),
 		Notes:      append(make([]string, 0, len(sum.Notes)), sum.Notes...),
 	}
+	d.Totals.Corrected, d.Totals.CorrectedInterval = corrected(&sum.Total)
+	d.Realtime = realtime(sum.Realtime)
 	for i, name := range reporters.Names(sum.ByName) {
 		d.Requests[name] = request(&sum.ByName[i].Stats, dur)
 	}
@@ -199,6 +210,7 @@ func request(s *metrics.Stats, dur time.Duration) Request {
 		BytesOut:     s.BytesOut,
 		Clamped:      s.Clamped,
 	}
+	r.Corrected, r.CorrectedInterval = corrected(s)
 	if dur > 0 {
 		r.RPS = ptr(round(reporters.Rate(s.Count, dur), 3))
 	}
@@ -221,6 +233,16 @@ func latency(l reporters.Latency) *Latency {
 		P50: millis(l.P50), P90: millis(l.P90), P95: millis(l.P95),
 		P99: millis(l.P99), P999: millis(l.P999), Max: millis(l.Max),
 	}
+}
+
+// corrected returns s's corrected view and its interval in ms, nil when
+// absent (the interval also when several differ).
+func corrected(s *metrics.Stats) (*Latency, *float64) {
+	l := latency(reporters.CorrectedOf(s))
+	if l == nil || s.CorrectedInterval <= 0 {
+		return l, nil
+	}
+	return l, ptr(millis(s.CorrectedInterval))
 }
 
 // millis returns d in ms rounded to the µs (3 decimals).

@@ -51,11 +51,16 @@ type compiler struct {
 	// target is config.target without trailing slashes ("" when unset).
 	target  string
 	headers []scenario.Header
+	// custom lists the custom metrics of metric steps, by index.
+	custom []string
+	// rt resolves real-time connection names (realtime.go).
+	rt rtCompiler
 }
 
 func newCompiler(sc *scenario.Scenario, reg *metrics.Registry, syms *tmpl.Symbols, env map[string]string) (*compiler, error) {
 	c := &compiler{reg: reg, syms: syms, env: env, phases: sc.Config.Phases, headers: sc.Config.Headers}
 	if t := sc.Config.Target; t != "" {
+		t = withScheme(t, false) // a ws(s):// target serves HTTP steps as http(s)://
 		u, err := url.Parse(t)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, fmt.Errorf("config.target %q: want an absolute http or https URL", t)
@@ -126,6 +131,11 @@ func (c *compiler) step(s *scenario.Step, mode phaseMode) (action, error) {
 			return nil, err
 		}
 		return &logAction{t: t}, nil
+	case scenario.StepMetric:
+		return c.metric(s)
+	}
+	if s.Kind.IsRealtime() {
+		return c.realtime(s, mode)
 	}
 	return nil, fmt.Errorf("unknown step kind %d", s.Kind)
 }

@@ -86,7 +86,7 @@ func (a *logAction) run(_ context.Context, vu *VU) error {
 	b = a.t.Append(b, &vu.scope)
 	b = append(b, '\n')
 	vu.scratch = b
-	p.writeLog(b)
+	p.writeLog(p.redactLog(vu, b))
 	return nil
 }
 

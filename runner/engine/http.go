@@ -19,7 +19,15 @@ func (a *requestAction) run(ctx context.Context, vu *VU) error {
 	if a.ifTrue != nil && !a.ifTrue.holds(vu) {
 		return nil
 	}
-	req, bodyLen, err := a.build(ctx, vu)
+	u, err := a.renderURL(vu)
+	if err == nil && vu.leanEnabled(u) {
+		return a.runLean(ctx, vu, u)
+	}
+	var req *http.Request
+	var bodyLen int
+	if err == nil {
+		req, bodyLen, err = a.build(ctx, vu, u)
+	}
 	if err != nil {
 		now := time.Now()
 		vu.record(a, now, now, 0, metrics.ErrOther, 0, 0)
@@ -61,15 +69,16 @@ func (a *requestAction) run(ctx context.Context, vu *VU) error {
 	return nil
 }
 
-// build renders the request. It returns the body length for the byte count.
-func (a *requestAction) build(ctx context.Context, vu *VU) (*http.Request, int, error) {
+// renderURL renders the request's URL with its query string. The result
+// may be the shared compiled URL: callers must not modify it.
+func (a *requestAction) renderURL(vu *VU) (*url.URL, error) {
 	s := &vu.scope
 	u := a.fixedURL
 	if u == nil {
 		vu.scratch = a.urlT.Append(vu.scratch[:0], s)
 		var err error
 		if u, vu.urlBuf, err = resolveURL(vu.urlBuf, a.target, vu.scratch); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 	}
 	if len(a.qs) > 0 {
@@ -82,18 +91,33 @@ func (a *requestAction) build(ctx context.Context, vu *VU) (*http.Request, int, 
 		q.RawQuery = string(vu.urlBuf)
 		u = &q
 	}
+	return u, nil
+}
 
+// appendBody renders the request body onto dst.
+func (a *requestAction) appendBody(vu *VU, dst []byte) []byte {
+	s := &vu.scope
+	switch a.body {
+	case bodyJSON:
+		dst = a.json.append(dst, s)
+	case bodyRaw:
+		dst = a.raw.Append(dst, s)
+	case bodyForm:
+		dst, vu.scratch = appendParams(dst, vu.scratch, a.form, s)
+	}
+	return dst
+}
+
+// build makes the net/http request for u. It returns the body length for
+// the byte count.
+func (a *requestAction) build(ctx context.Context, vu *VU, u *url.URL) (*http.Request, int, error) {
+	s := &vu.scope
 	// The body gets a buffer of its own: net/http may still be writing it
 	// after the response arrived (a server that answers early), so it
 	// cannot be reused for the next request.
 	var body []byte
-	switch a.body {
-	case bodyJSON:
-		body = a.json.append(make([]byte, 0, vu.bodyHint), s)
-	case bodyRaw:
-		body = a.raw.Append(make([]byte, 0, vu.bodyHint), s)
-	case bodyForm:
-		body, vu.scratch = appendParams(make([]byte, 0, vu.bodyHint), vu.scratch, a.form, s)
+	if a.body != bodyNone {
+		body = a.appendBody(vu, make([]byte, 0, vu.bodyHint))
 	}
 	vu.bodyHint = max(vu.bodyHint, len(body))
 

@@ -46,6 +46,12 @@ type Program struct {
 	log         io.Writer
 	logMu       sync.Mutex
 	cancelled   atomic.Int64
+	// custom holds what metric steps record (custom.NAME).
+	custom *metrics.Custom
+	// rt is the real-time state: groups, connection slots (realtime.go).
+	rt rtProgram
+	// secrets are masked in log steps and error messages (secrets.go).
+	secrets secrets
 }
 
 // flow is one compiled scenarios[] entry.
@@ -97,6 +103,8 @@ func Compile(sc *scenario.Scenario, reg *metrics.Registry, opts Options) (*Progr
 	if err != nil {
 		return nil, err
 	}
+	p.rt = newRTProgram(sc, reg)
+	c.rt.prog, c.rt.timeout = &p.rt, p.http.timeout
 	p.defineSymbols(sc)
 	if err := p.compileVariables(sc, opts.Env); err != nil {
 		return nil, err
@@ -126,6 +134,9 @@ func Compile(sc *scenario.Scenario, reg *metrics.Registry, opts Options) (*Progr
 	if p.http.sharedPool {
 		p.shared = newTransport(&p.http)
 	}
+	p.custom = metrics.NewCustom(c.custom)
+	p.rt.slots, p.rt.keep = len(c.rt.keep), c.rt.keep
+	p.secrets = findSecrets(sc, opts.Env, p.syms)
 	return p, nil
 }
 

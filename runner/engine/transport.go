@@ -45,6 +45,9 @@ type httpSettings struct {
 	// resolver looks up host names; nil is the system's. Tests set one
 	// that never sends a query.
 	resolver *net.Resolver
+	// noLean sends plain-http requests through net/http too instead of
+	// the lean client (lean.go); tests compare the two paths with it.
+	noLean bool
 }
 
 func newHTTPSettings(sc *scenario.Scenario) (httpSettings, error) {

@@ -49,6 +49,13 @@ type VU struct {
 	scratch  []byte
 	scratch2 []byte
 	bodyHint int
+
+	// lean is the VU's lean HTTP/1.1 client for plain-http URLs (lean.go);
+	// nil with a shared pool or when disabled.
+	lean *leanConn
+
+	// rt is the VU's real-time state: group, connections (realtime.go).
+	rt vuRT
 }
 
 // NewVU makes the VU with the given id for phase, recording into shard. It
@@ -106,14 +113,22 @@ func (p *Program) newVU(id int64, phase int, shard *metrics.Shard) *VU {
 	} else {
 		vu.transport = newTransport(&p.http)
 		vu.client.Transport = vu.transport
+		if !p.http.noLean {
+			vu.lean = newLeanConn(&p.http)
+		}
 	}
+	vu.initRT()
 	return vu
 }
 
 // Close releases idle connections of VUs that are done.
 func (vu *VU) Close() {
+	vu.rt.closeAll()
 	if vu.transport != nil {
 		vu.transport.CloseIdleConnections()
+	}
+	if vu.lean != nil {
+		vu.lean.close()
 	}
 	if vu.timer != nil {
 		vu.timer.Stop()
@@ -139,7 +154,9 @@ func (p *Program) Iterate(ctx context.Context, vu *VU, intended time.Time) error
 		return ctx.Err()
 	}
 	vu.intended, vu.first = intended, true
-	return vu.runSteps(ctx, p.pickFlow(vu).steps)
+	err := vu.runSteps(ctx, p.pickFlow(vu).steps)
+	vu.rt.closeAll() // background work ends with the flow
+	return err
 }
 
 // RunBefore runs the before flow once (phase -1), recording into shard.

@@ -5,8 +5,17 @@
 // and "http.response_time_intended.STAT" (STAT one of min, max, mean, pNN;
 // values in milliseconds with microsecond precision), "http.requests",
 // "http.errors", "http.codes.NNN", "errors.KIND" and "vusers.WHAT" (counts),
-// and "http.error_rate" (percent, 0..100). A threshold passes when the
+// and "http.error_rate" (percent, 0..100), and "custom.NAME[.STAT]", what
+// metric steps recorded (STAT last (the default), min, max, mean, sum or
+// count), and the delivery metrics of real-time runs: "delivery.latency.STAT"
+// (ms), "delivery.ratio" (0..1) and "delivery.COUNT" (sends, expected,
+// delivered, missing, duplicate, out_of_group). A threshold passes when the
 // measured value is at most its limit.
+//
+// Conditions compare arithmetic over metrics and numbers (+ - * /,
+// parentheses): "http.codes.200{name:view} - (custom.after - custom.before)
+// <= 0". An operand that reads a metric without a value, or divides by zero,
+// has no value, and the comparison is then unknown, never true.
 //
 // No data is not a pass: a latency statistic or error rate of a selection
 // without samples (a request that never ran, a phase that never started) has
@@ -34,9 +43,10 @@ import (
 // " <= LIMIT", e.g. "http.response_time.p99 <= 200"; a selector given apart
 // from the metric (Threshold.Request, Threshold.Phase) is appended to the
 // metric as "{name:R,phase:P}" unless the metric already has one. A
-// condition's result is named after its expression; its Limit is NaN and its
-// Value is NaN unless the expression is a single comparison, whose metric
-// value it then is.
+// condition's result is named after its expression, prefixed with "NAME: "
+// when it has a Name; its Limit is NaN and its Value is NaN unless the
+// expression is a single comparison, whose left side's value it then is
+// (for "http.requests - custom.seen <= 0", the requests not seen).
 func Evaluate(e scenario.Ensure, sum *metrics.Summary) (results []metrics.ThresholdResult, passed bool) {
 	passed = true
 	results = make([]metrics.ThresholdResult, 0, len(e.Thresholds)+len(e.Conditions))
@@ -61,8 +71,11 @@ func Evaluate(e scenario.Ensure, sum *metrics.Summary) (results []metrics.Thresh
 		if r.Name == "" {
 			r.Name = formatExpr(c.Expr)
 		}
+		if c.Name != "" {
+			r.Name = c.Name + ": " + r.Name
+		}
 		if c.Expr != nil && c.Expr.Kind == scenario.ExprCompare {
-			r.Value, _ = Value(c.Expr.Metric, sum)
+			r.Value, _, _ = operands(c.Expr, sum)
 		}
 		if c.Strict && !r.Passed {
 			passed = false
@@ -82,6 +95,15 @@ func Value(th scenario.Threshold, sum *metrics.Summary) (float64, bool) {
 	m, err := parseMetric(th.Stat)
 	if err != nil || sum == nil {
 		return math.NaN(), false
+	}
+	if m.fam == famCustom || m.fam == famDelivery || m.fam == famDeliveryLatency {
+		if th.Request != "" || th.Phase != "" {
+			return math.NaN(), false
+		}
+		if m.fam == famCustom {
+			return customValue(m, sum.Custom)
+		}
+		return deliveryValue(m, sum.Realtime)
 	}
 	if m.fam == famVUs {
 		if th.Request != "" || th.Phase != "" {

@@ -61,11 +61,11 @@ func evalExpr(e *scenario.Expr, sum *metrics.Summary) truth {
 		}
 		return isUnknown
 	case scenario.ExprCompare:
-		v, ok := Value(e.Metric, sum)
+		l, r, ok := operands(e, sum)
 		if !ok {
 			return isUnknown
 		}
-		return compare(v, e.Op, e.Value)
+		return compare(l, e.Op, r)
 	}
 	return isUnknown
 }
@@ -122,18 +122,21 @@ func writeExpr(b *strings.Builder, e *scenario.Expr) {
 		b.WriteString("not ")
 		writeOperand(b, e.Left)
 	case scenario.ExprCompare:
-		m := e.Metric.Metric
-		if m == "" {
-			m = e.Metric.Stat
-			if e.Metric.Request != "" || e.Metric.Phase != "" {
-				m += selector(e.Metric.Request, e.Metric.Phase)
-			}
-		}
 		op, ok := opText[e.Op]
 		if !ok {
 			op = "?"
 		}
-		b.WriteString(m + " " + op + " " + strconv.FormatFloat(e.Value, 'f', -1, 64))
+		if e.Left != nil {
+			writeArith(b, e.Left)
+		} else {
+			b.WriteString(metricText(e.Metric))
+		}
+		b.WriteString(" " + op + " ")
+		if e.Right != nil {
+			writeArith(b, e.Right)
+		} else {
+			b.WriteString(strconv.FormatFloat(e.Value, 'f', -1, 64))
+		}
 	default:
 		b.WriteString("?")
 	}

@@ -12,14 +12,17 @@ import (
 type family uint8
 
 const (
-	famLatency   family = iota // http.response_time.STAT
-	famIntended                // http.response_time_intended.STAT
-	famRequests                // http.requests
-	famErrors                  // http.errors
-	famErrorRate               // http.error_rate
-	famCode                    // http.codes.NNN
-	famErrorKind               // errors.KIND
-	famVUs                     // vusers.WHAT
+	famLatency         family = iota // http.response_time.STAT
+	famIntended                      // http.response_time_intended.STAT
+	famRequests                      // http.requests
+	famErrors                        // http.errors
+	famErrorRate                     // http.error_rate
+	famCode                          // http.codes.NNN
+	famErrorKind                     // errors.KIND
+	famVUs                           // vusers.WHAT
+	famCustom                        // custom.NAME[.STAT]
+	famDeliveryLatency               // delivery.latency.STAT
+	famDelivery                      // delivery.ratio, delivery.COUNT
 )
 
 // latencyStat is the statistic of a latency family.
@@ -44,6 +47,11 @@ type metric struct {
 	kind metrics.ErrorKind
 	// vus is the counter of famVUs: created, completed, failed or dropped.
 	vus string
+	// custom and customStat name a famCustom metric and its statistic
+	// ("last", "min", "max", "mean", "sum" or "count").
+	custom, customStat string
+	// delivery is the ratio or count of famDelivery.
+	delivery string
 }
 
 // Metric name prefixes.
@@ -53,6 +61,8 @@ const (
 	prefixCodes    = "http.codes."
 	prefixErrors   = "errors."
 	prefixVUs      = "vusers."
+	prefixCustom   = "custom."
+	prefixDelivery = "delivery."
 )
 
 // parseMetric parses a canonical metric name. It also accepts the aliases
@@ -87,6 +97,10 @@ func parseMetric(name string) (metric, error) {
 			}
 		}
 		return metric{}, fmt.Errorf("metric %q: unknown error kind %q", name, s)
+	case strings.HasPrefix(name, prefixDelivery):
+		return parseDelivery(strings.TrimPrefix(name, prefixDelivery))
+	case strings.HasPrefix(name, prefixCustom):
+		return parseCustom(strings.TrimPrefix(name, prefixCustom))
 	case strings.HasPrefix(name, prefixVUs):
 		switch s := strings.TrimPrefix(name, prefixVUs); s {
 		case "created", "completed", "failed", "dropped":

@@ -23,6 +23,8 @@ type Aggregator struct {
 	// build and sets are scratch space reused by every Collect.
 	build []Stats
 	sets  []*accSet
+	// rt aggregates the real-time counters and timings (realtime.go).
+	rt rtAgg
 }
 
 // NewAggregator returns an aggregator over rec for a run started at start.
@@ -82,6 +84,7 @@ func (a *Aggregator) Collect(now time.Time, phase int, phaseName string, vus VUS
 		*st = Stats{}
 	}
 	ensureHists(&snap.Total)
+	snap.Realtime = a.rt.collect(a.rec)
 	return snap
 }
 
@@ -139,6 +142,7 @@ func (a *Aggregator) Summary(end time.Time, vus VUStats, phases []string) *Summa
 		sum.Total.Merge(t)
 	}
 	ensureHists(&sum.Total)
+	sum.Realtime = a.rt.summary(a.rec)
 	sum.Notes = summaryNotes(sum)
 	return sum
 }

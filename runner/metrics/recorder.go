@@ -42,8 +42,9 @@ func NewRecorder(reg *Registry, shards int) *Recorder {
 	shards = max(shards, 1)
 	series := reg.Series()
 	r := &Recorder{shards: make([]*Shard, shards), series: series}
+	rt := newRTShared(reg)
 	for i := range r.shards {
-		r.shards[i] = &Shard{cur: newAccSet(len(series)), spare: newAccSet(len(series))}
+		r.shards[i] = &Shard{cur: newAccSet(len(series)), spare: newAccSet(len(series)), rt: newRT(rt)}
 	}
 	return r
 }
@@ -71,6 +72,8 @@ type Shard struct {
 	mu    sync.Mutex
 	cur   *accSet
 	spare *accSet
+	// rt records real-time counters and timings (realtime.go).
+	rt *RT
 	// pad keeps two shards' locks off one cache line.
 	_ [64]byte
 }

@@ -17,6 +17,8 @@ type Registry struct {
 	mu     sync.Mutex
 	ids    map[seriesKey]SeriesID
 	series []Series
+	// groupSize is config.groups.size for real-time recording (delivery.go).
+	groupSize int
 }
 
 // NewRegistry returns an empty registry.

@@ -120,6 +120,12 @@ type Stats struct {
 	// Clamped counts values above the histogram's range, recorded as its maximum.
 	// A sample whose latency and intended latency were both clamped counts once.
 	Clamped int64
+	// Corrected is the closed-model view corrected for coordinated omission
+	// (see Summary.CorrectClosed), in microseconds; nil unless a summary's
+	// series include a closed-model phase. CorrectedInterval is the expected
+	// interval the correction assumed (zero for a merge of several).
+	Corrected         *hdrhistogram.Histogram
+	CorrectedInterval time.Duration
 }
 
 // SeriesStats is the Stats of one Series.
@@ -146,6 +152,9 @@ type Snapshot struct {
 	Total Stats
 	// VUs are the counters at End (cumulative) and the active gauge.
 	VUs VUStats
+	// Realtime holds the interval's real-time counters and timings; nil
+	// when nothing real-time happened.
+	Realtime *RTStats
 }
 
 // ThresholdResult is the outcome of one config.ensure threshold or condition.
@@ -176,6 +185,12 @@ type Summary struct {
 	// actually ran; nil, or 0 for a phase, when unknown. Reporters derive
 	// per-phase rates from it.
 	PhaseDurations []time.Duration
+	// Realtime holds the run's real-time counters, timings and groups; nil
+	// when nothing real-time happened.
+	Realtime *RTStats
+	// Custom holds the custom metrics metric steps recorded (custom.NAME),
+	// every one the scenario names, in order; Count 0 when none ran.
+	Custom []CustomStats
 	// Thresholds are filled by the runner's threshold evaluation.
 	Thresholds []ThresholdResult
 	// Passed is false when any threshold failed.

@@ -25,6 +25,9 @@ type Options struct {
 	Delay time.Duration
 	// Shows is the size of the initial catalogue (default 100).
 	Shows int
+	// Counter is the view counter mode: CounterSafe (default) or
+	// CounterNaive, which really loses concurrent views.
+	Counter string
 }
 
 // Server is a running demo target.
@@ -35,6 +38,8 @@ type Server struct {
 	requests atomic.Int64
 	byRoute  routeCounts
 	store    *store
+	views    *viewCounter
+	rt       *realtime
 	done     chan struct{}
 	serveErr atomic.Pointer[error]
 }
@@ -48,11 +53,15 @@ func Start(addr string, opts Options) (*Server, error) {
 	if opts.Shows <= 0 {
 		opts.Shows = 100
 	}
+	views, err := newViewCounter(opts.Counter)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("demo target: %w", err)
 	}
-	s := &Server{opts: opts, ln: ln, store: newStore(opts.Shows), done: make(chan struct{})}
+	s := &Server{opts: opts, ln: ln, store: newStore(opts.Shows), views: views, rt: newRealtime(), done: make(chan struct{})}
 	s.srv = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -91,10 +100,12 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 // to /stats and /health are not counted).
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
-// Close stops the server. In-flight requests get up to 2 s to finish; then
+// Close stops the server. Real-time streams, sockets and held polls are
+// told to end first. In-flight requests get up to 2 s to finish; then
 // every connection is closed (connections a client opened but never used
 // would otherwise hold Shutdown for 5 s).
 func (s *Server) Close() error {
+	s.rt.shutdown()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
@@ -102,6 +113,7 @@ func (s *Server) Close() error {
 		err = s.srv.Close()
 	}
 	<-s.done
+	s.rt.wait()
 	if p := s.serveErr.Load(); p != nil && err == nil {
 		err = fmt.Errorf("demo target: %w", *p)
 	}

@@ -14,28 +14,33 @@ import (
 //	GET    /stats                  requests seen, per route; not counted
 //	POST   /login                  {"username","password"} → {"token"}
 //	GET    /shows?cursor=&limit=   a page of shows and "next_cursor" (0 = last page)
-//	GET    /shows/{id}             one show; increments its view counter
+//	GET    /shows/{id}             one show; increments its view counter (Device-Token: once a day)
+//	GET    /shows/{id}/views       {"id","views"}, without counting a view
 //	POST   /shows                  create (Bearer token) → 201 {"id",...}
 //	PUT    /shows/{id}             update (Bearer token)
 //	DELETE /shows/{id}             delete (Bearer token) → 204
 //	GET    /delay/{ms}             answers after ms milliseconds (≤ 10000)
 //	GET    /status/{code}          answers with that status code
+//	real-time endpoints            see realtimeRoutes
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"requests": s.requests.Load(), "routes": s.byRoute.snapshot()})
+		writeJSON(w, http.StatusOK, map[string]any{"requests": s.requests.Load(), "routes": s.byRoute.snapshot(),
+			"realtime": s.rt.snapshot(), "views": s.views.snapshot()})
 	})
 	mux.Handle(s.counted("POST /login", s.login))
 	mux.Handle(s.counted("GET /shows", s.listShows))
 	mux.Handle(s.counted("GET /shows/{id}", s.getShow))
+	mux.Handle(s.counted("GET /shows/{id}/views", s.getViews))
 	mux.Handle(s.counted("POST /shows", s.authed(s.createShow)))
 	mux.Handle(s.counted("PUT /shows/{id}", s.authed(s.updateShow)))
 	mux.Handle(s.counted("DELETE /shows/{id}", s.authed(s.deleteShow)))
 	mux.Handle(s.counted("GET /delay/{ms}", s.delay))
 	mux.Handle(s.counted("GET /status/{code}", s.status))
+	s.realtimeRoutes(mux)
 	mux.Handle(s.counted("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	}))
@@ -137,7 +142,7 @@ func (s *Server) getShow(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such show")
 		return
 	}
-	sh.views.Add(1)
+	s.views.count(sh, r.Header.Get("Device-Token"))
 	writeJSON(w, http.StatusOK, s.store.view(sh))
 }
 

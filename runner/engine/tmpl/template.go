@@ -63,6 +63,10 @@ type Scope struct {
 	LoopCount int64
 	// LoopElem is {{ $loopElement }} of the innermost loop.
 	LoopElem Value
+	// Group is the VU's group ({{ $group.id }} ...; realtime.go).
+	Group Group
+	// Stamper renders {{ $stamp }}; nil renders nothing.
+	Stamper Stamper
 	// scratch holds intermediate text while rendering escaped output.
 	scratch []byte
 }
@@ -78,6 +82,10 @@ const (
 	partRandomNumber
 	partRandomString
 	partUUID
+	partGroupID
+	partGroupMember
+	partGroupSize
+	partStamp
 )
 
 type part struct {
@@ -170,6 +178,8 @@ func compilePart(tp scenario.TemplatePart, syms *Symbols) (part, error) {
 				return part{}, fmt.Errorf("unknown property $vu.%s (only $vu.id)", strings.Join(tp.Path, "."))
 			}
 			return part{kind: partVUID}, nil
+		case "$group":
+			return compileRealtime(tp.Name, tp.Path)
 		case "$uuid", "$randomString", "$randomNumber":
 			// Written without parentheses: a function call with no arguments.
 			return compileFunc(tp.Name, nil)
@@ -178,6 +188,9 @@ func compilePart(tp scenario.TemplatePart, syms *Symbols) (part, error) {
 			return part{}, fmt.Errorf("unknown built-in %s", tp.Name)
 		}
 		return part{kind: partVar, slot: syms.Slot(tp.Name), path: Segments(tp.Path)}, nil
+	}
+	if tp.Name == "$stamp" {
+		return compileRealtime(tp.Name, nil)
 	}
 	return compileFunc(tp.Name, tp.Args)
 }
@@ -261,7 +274,7 @@ func (t *Template) AppendJSONString(dst []byte, s *Scope) []byte {
 		switch p.kind {
 		case partText:
 			dst = append(dst, p.jsonText...)
-		case partLoopCount, partVUID, partRandomNumber, partRandomString, partUUID:
+		case partLoopCount, partVUID, partRandomNumber, partRandomString, partUUID, partGroupID, partGroupMember, partGroupSize:
 			dst = p.render(dst, s) // never needs escaping
 		default:
 			s.scratch = p.render(s.scratch[:0], s)
@@ -322,6 +335,8 @@ func (p *part) render(dst []byte, s *Scope) []byte {
 		return appendRandomString(dst, s.Rand, int(p.a))
 	case partUUID:
 		return appendUUID(dst, s.Rand)
+	case partGroupID, partGroupMember, partGroupSize, partStamp:
+		return p.renderRealtime(dst, s)
 	}
 	return dst
 }
