@@ -15,7 +15,13 @@ import (
 // counting a view.
 func showViews(t *testing.T, base string, id int) int64 {
 	t.Helper()
-	resp, err := http.Get(base + "/shows/" + strconv.Itoa(id) + "/views")
+	req, err := http.NewRequest(http.MethodGet, base+"/shows/"+strconv.Itoa(id)+"/views", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No keep-alive: an idle connection would outlive the test (goleak).
+	req.Close = true
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
