@@ -24,6 +24,9 @@ func (r *Runner) notes(s *session, afterErr error) []string {
 				r.plans[i].Name, d, capName, o.limit))
 		}
 	}
+	if n := connCapNote(r.prog); n != "" {
+		notes = append(notes, n)
+	}
 	if c := s.pool.cancelled.Load(); c > 0 {
 		notes = append(notes, fmt.Sprintf(
 			"%d VU iterations were cancelled in flight when the grace period (%v) ran out; they count neither as completed nor as failed, and the %d requests cut short are not in the results",

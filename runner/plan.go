@@ -26,6 +26,9 @@ type Options struct {
 	Interval time.Duration
 	// MaxVUs is the safety cap on concurrent VUs of any phase. Default 20000.
 	MaxVUs int
+	// MaxConns caps the connections open at once across all VUs; when > 0
+	// it overrides config.http.maxConnections (see engine.ConnCapError).
+	MaxConns int
 	// Env is the process environment for {{ $env.NAME }}.
 	Env map[string]string
 	// Log receives log steps and warnings; nil discards.

@@ -41,7 +41,7 @@ func New(sc *scenario.Scenario, opts Options) (*Runner, error) {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
 	reg := metrics.NewRegistry()
-	prog, err := engine.Compile(sc, reg, engine.Options{Env: opts.Env, Log: opts.Log})
+	prog, err := engine.Compile(sc, reg, engine.Options{Env: opts.Env, Log: opts.Log, MaxConns: opts.MaxConns})
 	if err != nil {
 		return nil, fmt.Errorf("runner: compile %s: %w", sc.File, err)
 	}
@@ -105,6 +105,9 @@ func (r *Runner) Run(ctx context.Context, onSnapshot func(*metrics.Snapshot)) (*
 	sum.Custom = r.prog.CustomStats()
 	sum.Thresholds, sum.Passed = ensure.Evaluate(r.sc.Config.Ensure, sum)
 	sum.Notes = append(sum.Notes, r.notes(s, afterErr)...)
+	for i, n := range sum.Notes { // every note is shown: mask what is secret
+		sum.Notes[i] = r.prog.Redactor().String(n)
+	}
 	return sum, nil
 }
 

@@ -60,7 +60,13 @@ func TestBadInput(t *testing.T) {
 		// An arrival rate past any machine.
 		{name: "huge rate", src: phaseDoc("    - {duration: 10, arrivalRate: 99999999999999999999}\n"), at: "4:35", msg: "too large"},
 		// A number that overflows float64.
-		{name: "overflowing number", src: phaseDoc("    - {duration: 10, arrivalRate: 1e999}\n"), at: "4:35", msg: "1e999"},
+		{name: "overflowing number", src: phaseDoc("    - {duration: 10, arrivalRate: 1e999}\n"), at: "4:35", msg: "number 1e999 is out of range: the value must be from 0 to"},
+		// A negative number that overflows float64.
+		{name: "overflowing negative number", src: phaseDoc("    - {duration: 10, arrivalRate: -1.5e400}\n"), at: "4:35", msg: "number -1.5e400 is out of range"},
+		// An overflowing number where an integer belongs.
+		{name: "overflowing integer field", src: phaseDoc("    - {duration: 10, arrivalRate: 5, maxVusers: 1e999}\n"), at: "4:49", msg: "number 1e999 is out of range: the value must be from 1 to 1099511627776"},
+		// A quoted number is a string: the user wrote one on purpose.
+		{name: "quoted overflowing number", src: phaseDoc("    - {duration: 10, arrivalRate: '1e999'}\n"), at: "4:35", msg: "expected a number, got the string \"1e999\""},
 		// A negative rate.
 		{name: "negative rate", src: phaseDoc("    - {duration: 10, arrivalRate: -5}\n"), at: "4:35", msg: "too small"},
 		// A zero rate makes no load.

@@ -19,10 +19,10 @@ const (
 )
 
 var (
-	configKeys   = []string{"target", "phases", "defaults", "http", "tls", "variables", "payload", "environments", "ensure", "plugins", "processor", "engines", "groups"}
+	configKeys   = []string{"target", "phases", "defaults", "http", "tls", "variables", "payload", "environments", "ensure", "plugins", "processor", "engines", "groups", "secrets"}
 	envKeys      = []string{"target", "phases", "defaults", "http", "tls", "variables", "payload", "ensure", "plugins", "processor", "engines"}
 	defaultsKeys = []string{"headers"}
-	httpKeys     = []string{"timeout", "maxBodyBytes", "pool", "maxSockets", "defaults"}
+	httpKeys     = []string{"timeout", "maxBodyBytes", "pool", "maxSockets", "maxConnections", "defaults"}
 	tlsKeys      = []string{"rejectUnauthorized", "ca"}
 )
 
@@ -69,6 +69,8 @@ func (d *decoder) config(n *yaml.Node) Config {
 			d.plugins(p.v, path)
 		case "groups":
 			cfg.Groups = d.groups(p.v, path)
+		case "secrets":
+			cfg.Secrets = d.secretNames(p.v, path)
 		case "processor":
 			d.errorf(p.k, path, "JavaScript processors are not supported: loadgo does not run Artillery's JavaScript code")
 		case "environments", "engines":
@@ -250,6 +252,10 @@ func (d *decoder) httpConfig(n *yaml.Node, path string, h *HTTPConfig) []Header 
 		case "maxSockets":
 			if v, ok := d.integer(p.v, kp, 1, 1<<20); ok {
 				h.MaxConnsPerVU = int(v)
+			}
+		case "maxConnections":
+			if v, ok := d.integer(p.v, kp, 1, maxConnections); ok {
+				h.MaxConnections = int(v)
 			}
 		case "defaults":
 			dp, _ := d.mapping(p.v, kp)

@@ -46,6 +46,9 @@ type decoder struct {
 	customNames map[string]bool
 	// rt is the state of real-time step decoding (realtime.go).
 	rt rtState
+	// sec is the state of secrets: config.secrets, $env names, $file
+	// contents (secrets.go).
+	sec secretState
 }
 
 // problem is a Problem plus the document position it sorts by: a problem in

@@ -29,7 +29,7 @@ const (
 )
 
 // ErrorKinds are the KIND names of "errors.KIND" metrics.
-var ErrorKinds = []string{"timeout", "refused", "reset", "dns", "tls", "status", "expect", "capture", "other"}
+var ErrorKinds = []string{"timeout", "refused", "reset", "dns", "tls", "status", "expect", "capture", "other", "conncap"}
 
 // VUserMetrics are the "vusers.*" counters; they take no selector.
 var VUserMetrics = []string{"vusers.created", "vusers.completed", "vusers.failed", "vusers.dropped"}

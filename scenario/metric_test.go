@@ -76,7 +76,7 @@ func TestParseMetricErrors(t *testing.T) {
 		{"http.codes.600", "`http.codes.600`: the status code must be a number from 100 to 599, e.g. http.codes.500"},
 		{"http.codes.abc", "`http.codes.abc`: the status code must be a number from 100 to 599, e.g. http.codes.500"},
 		// Error kinds, with a suggestion.
-		{"errors.timout", "unknown error kind `timout` (known: timeout, refused, reset, dns, tls, status, expect, capture, other); did you mean `errors.timeout`?"},
+		{"errors.timout", "unknown error kind `timout` (known: timeout, refused, reset, dns, tls, status, expect, capture, other, conncap); did you mean `errors.timeout`?"},
 		// Misspelt families are suggested, keeping the statistic.
 		{"http.respnse_time.p95", "unknown metric `http.respnse_time.p95`; did you mean `http.response_time.p95`?"},
 		{"http.request", "unknown metric `http.request`; did you mean `http.requests`?"},

@@ -65,7 +65,7 @@ func TestProblemsConfig(t *testing.T) {
 		// Unknown config key with a suggestion.
 		{name: "config typo", src: cfgDoc("  varibles: {a: 1}\n"), want: []string{"s.yaml:4:3: config.varibles: unknown key `varibles`; did you mean `variables`?"}},
 		// Unknown config key without a close match lists the valid keys.
-		{name: "config unknown", src: cfgDoc("  statsInterval: 10\n"), want: []string{"s.yaml:4:3: config.statsInterval: unknown key `statsInterval`; valid keys here: target, phases, defaults, http, tls, variables, payload, environments, ensure, plugins, processor, engines, groups"}},
+		{name: "config unknown", src: cfgDoc("  statsInterval: 10\n"), want: []string{"s.yaml:4:3: config.statsInterval: unknown key `statsInterval`; valid keys here: target, phases, defaults, http, tls, variables, payload, environments, ensure, plugins, processor, engines, groups, secrets"}},
 		// config must be a mapping.
 		{name: "config list", src: "config: [a]\n" + tailFlow, want: []string{"s.yaml:1:9: config: expected a mapping, got a list"}},
 		// The target must be an absolute http(s) URL without templates.
@@ -83,7 +83,7 @@ func TestProblemsConfig(t *testing.T) {
 		{name: "http pool", src: cfgDoc("  http: {pool: 10}\n"), want: []string{"s.yaml:4:16: config.http.pool: expected `vu` (a connection pool per VU) or `shared`, got the number 10"}},
 		{name: "http maxSockets", src: cfgDoc("  http: {maxSockets: 0}\n"), want: []string{"s.yaml:4:22: config.http.maxSockets: 0 is too small: the minimum is 1"}},
 		{name: "http maxBodyBytes", src: cfgDoc("  http: {maxBodyBytes: -1}\n"), want: []string{"s.yaml:4:24: config.http.maxBodyBytes: -1 is too small: the minimum is 1"}},
-		{name: "http unknown", src: cfgDoc("  http: {extendedMetrics: true}\n"), want: []string{"s.yaml:4:10: config.http.extendedMetrics: unknown key `extendedMetrics`; valid keys here: timeout, maxBodyBytes, pool, maxSockets, defaults"}},
+		{name: "http unknown", src: cfgDoc("  http: {extendedMetrics: true}\n"), want: []string{"s.yaml:4:10: config.http.extendedMetrics: unknown key `extendedMetrics`; valid keys here: timeout, maxBodyBytes, pool, maxSockets, maxConnections, defaults"}},
 		{name: "http defaults unknown", src: cfgDoc("  http: {defaults: {header: {a: b}}}\n"), want: []string{"s.yaml:4:21: config.http.defaults.header: unknown key `header`; did you mean `headers`?"}},
 		// Headers: valid names, scalar values.
 		{name: "header name", src: cfgDoc("  defaults: {headers: {'bad header': x}}\n"), want: []string{"s.yaml:4:24: config.defaults.headers.bad header: invalid header name `bad header`"}},

@@ -46,6 +46,9 @@ func (d *decoder) boolean(n *yaml.Node, path string) (bool, bool) {
 // integer returns a YAML integer within [lo, hi].
 func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool) {
 	dn := deref(n)
+	if d.outOfRange(n, path, float64(lo), float64(hi)) {
+		return 0, false
+	}
 	if dn != nil && dn.Kind == yaml.ScalarNode && dn.Tag == "!!float" && allDigits(strings.TrimLeft(dn.Value, "+-")) {
 		d.errorf(n, path, "integer %s is out of range", clip(dn.Value))
 		return 0, false
@@ -69,6 +72,9 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool)
 // number returns a finite YAML number within [lo, hi].
 func (d *decoder) number(n *yaml.Node, path string, lo, hi float64) (float64, bool) {
 	dn := deref(n)
+	if d.outOfRange(n, path, lo, hi) {
+		return 0, false
+	}
 	if dn == nil || dn.Kind != yaml.ScalarNode || (dn.Tag != "!!int" && dn.Tag != "!!float") {
 		d.errorf(n, path, "expected a number, got %s", describe(dn))
 		return 0, false

@@ -49,6 +49,7 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 		sc.After = d.hook(p.v, "after")
 	}
 	d.checkRefs()
+	d.checkSecrets()
 	if sc.Config.Target == "" && !d.badTarget {
 		for _, r := range d.relURLs {
 			d.errorAt(r.pos, r.path, "a relative URL needs config.target (or --target)")

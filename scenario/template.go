@@ -220,8 +220,10 @@ func parseBuiltin(expr string, off int) (TemplatePart, *templateError) {
 		return TemplatePart{Kind: PartVar, Name: name, Path: []string{"id"}}, nil
 	case "$group", "$stamp":
 		return parseRealtimeBuiltin(name, rest, bad)
+	case "$file":
+		return parseFileBuiltin(rest, bad)
 	}
-	return bad("unknown built-in `" + clip(name) + "` (known: $randomNumber, $randomString, $uuid, $env, $processEnvironment, $loopCount, $loopElement, $vu.id, $group.id, $group.member, $group.size, $stamp)")
+	return bad("unknown built-in `" + clip(name) + "` (known: $randomNumber, $randomString, $uuid, $env, $processEnvironment, $file, $loopCount, $loopElement, $vu.id, $group.id, $group.member, $group.size, $stamp)")
 }
 
 // callArgs parses "(a, b)" into trimmed arguments; "()" is no arguments.

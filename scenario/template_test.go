@@ -90,7 +90,7 @@ func TestParseTemplateErrors(t *testing.T) {
 		{"env bad name", "{{ $env.A.B }}", "f:1:4: `$env.A.B`: $env needs a variable name: $env.NAME"},
 		{"loopCount path", "{{ $loopCount.x }}", "f:1:4: `$loopCount.x`: $loopCount has no fields"},
 		{"vu other", "{{ $vu.name }}", "f:1:4: `$vu.name`: the only $vu field is $vu.id"},
-		{"unknown builtin", "a{{ $now }}", "f:1:5: `$now`: unknown built-in `$now` (known: $randomNumber, $randomString, $uuid, $env, $processEnvironment, $loopCount, $loopElement, $vu.id, $group.id, $group.member, $group.size, $stamp)"},
+		{"unknown builtin", "a{{ $now }}", "f:1:5: `$now`: unknown built-in `$now` (known: $randomNumber, $randomString, $uuid, $env, $processEnvironment, $file, $loopCount, $loopElement, $vu.id, $group.id, $group.member, $group.size, $stamp)"},
 		// The column counts runes, not bytes.
 		{"unicode prefix", "é€{{ }}", "f:1:3: empty placeholder `{{ }}`"},
 	}

@@ -23,7 +23,8 @@ const (
 	PartVar
 	// PartFunc is a built-in function: Name is "$randomNumber" (Args min, max),
 	// "$randomString" (Args n), "$uuid", or "$env" (Args [NAME]; written
-	// "$env.NAME" or "$processEnvironment.NAME").
+	// "$env.NAME" or "$processEnvironment.NAME"), or "$file" (Args [path]
+	// from ParseTemplate; [path, contents] once Load has read the file).
 	PartFunc
 )
 

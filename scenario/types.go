@@ -58,6 +58,10 @@ type Config struct {
 	Groups Groups
 	// Environment is the name selected with -e, or "".
 	Environment string
+	// Secrets is config.secrets: names of $env variables, variables,
+	// payload fields and captures whose values are masked wherever they
+	// would be shown ({{ $file(...) }} contents always are).
+	Secrets []string
 }
 
 // HTTPConfig holds config.http (and config.http.defaults) settings.
@@ -74,6 +78,10 @@ type HTTPConfig struct {
 	// MaxConnsPerVU bounds the connections one VU may open at once
 	// (config.http.maxSockets). Default 0 = unlimited.
 	MaxConnsPerVU int
+	// MaxConnections caps the connections open at once across all VUs and
+	// protocols (config.http.maxConnections). 0 leaves it to the runner
+	// (the CLI sizes it from the open-file limit).
+	MaxConnections int
 }
 
 // TLSConfig holds config.tls.

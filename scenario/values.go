@@ -32,6 +32,7 @@ func (d *decoder) templateText(s string, n *yaml.Node, path string) *Template {
 	}
 	t.Pos = d.pos(dn)
 	for i, p := range t.Parts {
+		d.secretPart(&t.Parts[i], dn, offs[i], path)
 		if p.Kind != PartVar {
 			continue
 		}

@@ -30,16 +30,23 @@ func execute(st *state, sc *scenario.Scenario, o *runOptions, name string) (*met
 	if err != nil {
 		return nil, err
 	}
-	r, err := runner.New(sc, runner.Options{
+	maxConns, err := resolveMaxConns(st, sc, o.MaxVUs, o.MaxConns)
+	if err != nil {
+		return nil, err
+	}
+	ropts := runner.Options{
 		Segment:     seg,
 		GracePeriod: o.Grace,
 		MaxVUs:      o.MaxVUs,
+		MaxConns:    maxConns,
 		Env:         st.env,
 		Log:         st.stderr,
-	})
+	}
+	r, err := runner.New(sc, ropts)
 	if err != nil {
 		return nil, usageError(err)
 	}
+	printPlanWarnings(st, sc, ropts)
 	// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
 	_, noColor := st.env["NO_COLOR"]
 	con := console.New(st.stdout, console.Options{TTY: st.stdoutTTY, Quiet: o.Quiet, NoColor: noColor || !st.stdoutTTY})

@@ -21,6 +21,7 @@ type runOptions struct {
 	Quiet       bool
 	Grace       time.Duration
 	MaxVUs      int
+	MaxConns    int
 	Influx      influxOptions
 }
 
@@ -31,7 +32,7 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 	f.StringVar(&o.Segment, "segment", "", "run only this instance's share `i/n` of every phase (for split runs)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no live progress; print the summary only")
 	f.DurationVar(&o.Grace, "grace", 30*time.Second, "how long in-flight requests may finish after the last phase or a stop")
-	f.IntVar(&o.MaxVUs, "max-vus", 20000, "safety cap on concurrent VUs (arrivals past it are counted as dropped)")
+	addLimitFlags(c, &o.MaxVUs, &o.MaxConns)
 	addInfluxFlags(c, &o.Influx, true)
 }
 

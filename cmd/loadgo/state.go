@@ -19,6 +19,9 @@ type state struct {
 	stdoutTTY bool
 	// env is the process environment.
 	env map[string]string
+	// fdLimit is the process's open-file limit (0: unknown, no default
+	// connection cap); see limits.go.
+	fdLimit int
 	// notifyStop returns a context cancelled on the first SIGINT/SIGTERM;
 	// a second signal calls hardExit. stop releases the signal handler.
 	notifyStop func(parent context.Context) (ctx context.Context, stop func())
@@ -30,6 +33,7 @@ func newProcessState() *state {
 		stderr:    os.Stderr,
 		stdoutTTY: isTerminal(os.Stdout),
 		env:       environ(os.Environ()),
+		fdLimit:   processFDLimit(),
 	}
 	st.notifyStop = func(parent context.Context) (context.Context, func()) {
 		return notifySignals(parent, st.stderr, func() { os.Exit(exitInterrupted) })

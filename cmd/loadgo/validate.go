@@ -5,12 +5,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/loadgo/loadgo/runner"
 	"github.com/loadgo/loadgo/scenario"
 )
 
 type validateOptions struct {
 	File        string
 	Environment string
+	MaxVUs      int
+	MaxConns    int
 }
 
 func newValidateCmd(st *state, runF func(*validateOptions) error) *cobra.Command {
@@ -33,6 +36,7 @@ Warnings (dangerous plans) are printed but do not fail validation.`,
 		},
 	}
 	c.Flags().StringVarP(&o.Environment, "environment", "e", "", "validate with config.environments.`NAME` applied")
+	addLimitFlags(c, &o.MaxVUs, &o.MaxConns)
 	return c
 }
 
@@ -42,6 +46,11 @@ func validateRun(st *state, o *validateOptions) error {
 		return scenarioError(st, err)
 	}
 	printWarnings(st, sc)
+	maxConns, err := resolveMaxConns(st, sc, o.MaxVUs, o.MaxConns)
+	if err != nil {
+		return err
+	}
+	printPlanWarnings(st, sc, runner.Options{MaxVUs: o.MaxVUs, MaxConns: maxConns})
 	phases, flows := len(sc.Config.Phases), len(sc.Flows)
 	fmt.Fprintf(st.stdout, "%s is valid: %d phase%s, %d scenario%s\n", o.File, phases, plural(phases), flows, plural(flows))
 	return nil

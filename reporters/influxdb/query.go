@@ -141,14 +141,7 @@ func Query(ctx context.Context, src Source, q string, fn func(*Row) error) error
 	if err != nil {
 		return fmt.Errorf("influxdb query: %w", err)
 	}
-	if src.Token != "" {
-		req.Header.Set("Authorization", "Token "+src.Token)
-	}
-	c := src.Client
-	if c == nil {
-		c = http.DefaultClient
-	}
-	resp, err := c.Do(req)
+	resp, err := do(src, req)
 	if err != nil {
 		return fmt.Errorf("influxdb query: %w", err)
 	}
@@ -197,6 +190,21 @@ func emit(qr *queryResponse, fn func(*Row) error) error {
 	return nil
 }
 
+// do sends req with src's credentials. Without src.Client the connection is
+// not kept alive: a one-off read must leave no idle connection (and its
+// goroutines) behind in the process-wide default transport.
+func do(src Source, req *http.Request) (*http.Response, error) {
+	if src.Token != "" {
+		req.Header.Set("Authorization", "Token "+src.Token)
+	}
+	c := src.Client
+	if c == nil {
+		c = http.DefaultClient
+		req.Close = true
+	}
+	return c.Do(req)
+}
+
 // Exec runs a statement that returns no rows of interest, such as
 // CREATE DATABASE, with a POST.
 func Exec(ctx context.Context, src Source, q string) error {
@@ -210,14 +218,7 @@ func Exec(ctx context.Context, src Source, q string) error {
 		return fmt.Errorf("influxdb: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if src.Token != "" {
-		req.Header.Set("Authorization", "Token "+src.Token)
-	}
-	c := src.Client
-	if c == nil {
-		c = http.DefaultClient
-	}
-	resp, err := c.Do(req)
+	resp, err := do(src, req)
 	if err != nil {
 		return fmt.Errorf("influxdb: %w", err)
 	}

@@ -163,3 +163,18 @@ const (
 	suffixP99, suffixMax  = "_p99_ms", "_max_ms"
 	realtimeNameSeparator = "_"
 )
+
+// Summary parts that are not sums of intervals travel in the end event:
+// the closed model's correction intervals, custom metrics, and the
+// real-time groups and peak connections.
+const (
+	// FieldCorrectedNS is JSON {"PHASE_INDEX": ns}: the expected interval
+	// the closed-model correction assumed per phase.
+	FieldCorrectedNS = "corrected_intervals_ns"
+	// FieldCustom is JSON [{"name","count","last","min","max","sum"}].
+	FieldCustom = "custom"
+	// FieldRTGroups is JSON of the real-time group sizes; FieldRTPeakConns
+	// the most real-time connections open at once.
+	FieldRTGroups    = "rt_groups"
+	FieldRTPeakConns = "rt_peak_conns"
+)

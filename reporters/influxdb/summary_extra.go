@@ -9,21 +9,6 @@ import (
 	"github.com/loadgo/loadgo/runner/metrics"
 )
 
-// Summary parts that are not sums of intervals travel in the end event:
-// the closed model's correction intervals, custom metrics, and the
-// real-time groups and peak connections.
-const (
-	// FieldCorrectedNS is JSON {"PHASE_INDEX": ns}: the expected interval
-	// the closed-model correction assumed per phase.
-	FieldCorrectedNS = "corrected_intervals_ns"
-	// FieldCustom is JSON [{"name","count","last","min","max","sum"}].
-	FieldCustom = "custom"
-	// FieldRTGroups is JSON of the real-time group sizes; FieldRTPeakConns
-	// the most real-time connections open at once.
-	FieldRTGroups    = "rt_groups"
-	FieldRTPeakConns = "rt_peak_conns"
-)
-
 // customJSON is a custom metric in FieldCustom; the values are absent when
 // nothing was recorded (they may be NaN then, which JSON cannot hold).
 type customJSON struct {

@@ -47,6 +47,10 @@ func (e *AbortError) Unwrap() []error { return []error{ErrAborted, e.Err} }
 // handshake that times out counts as timeout, and a reset while the TLS
 // handshake runs counts as reset only when no TLS error is found.
 func classify(err error) metrics.ErrorKind {
+	var capErr *ConnCapError
+	if errors.As(err, &capErr) {
+		return metrics.ErrConnCap
+	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		return metrics.ErrDNS

@@ -53,6 +53,7 @@ var errTooManyRedirects = errors.New("stopped after 10 redirects")
 // keeps it alive.
 type leanConn struct {
 	dialer *net.Dialer
+	conns  *connLimiter
 
 	// mu guards conn and aborted against abort, which runs on ctx's
 	// cancellation from another goroutine.
@@ -80,7 +81,7 @@ type leanConn struct {
 }
 
 func newLeanConn(s *httpSettings) *leanConn {
-	return &leanConn{dialer: &net.Dialer{Timeout: s.timeout, KeepAlive: dialKeepAlive, Resolver: s.resolver}}
+	return &leanConn{dialer: &net.Dialer{Timeout: s.timeout, KeepAlive: dialKeepAlive, Resolver: s.resolver}, conns: s.conns}
 }
 
 // watch makes ctx's cancellation abort the connection. The registration is
@@ -136,7 +137,7 @@ func (lc *leanConn) connect(ctx context.Context, addr string, deadline time.Time
 	}
 	if lc.conn == nil {
 		dctx, cancel := context.WithDeadline(ctx, deadline)
-		c, err := lc.dialer.DialContext(dctx, "tcp", addr)
+		c, err := lc.conns.dial(dctx, lc.dialer, "tcp", addr)
 		cancel()
 		if err != nil {
 			return err

@@ -70,7 +70,7 @@ func (a *pollAction) run(ctx context.Context, vu *VU) error {
 		defer rx.stop()
 		return a.loop(ctx, vu, rx)
 	}
-	vu.rt.closeConn(a.slot)
+	vu.rt.closeConn(ctx, a.slot)
 	bp := &bgPoll{rx: newReceiver(a.delivery, vu), drain: a.drain, done: make(chan struct{})}
 	child := vu.child()
 	bctx, cancel := context.WithCancel(ctx)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +23,10 @@ type Options struct {
 	Log io.Writer
 	// Seed seeds the per-VU random sources (0 = time-based).
 	Seed int64
+	// MaxConns caps the connections open at once across all VUs and
+	// protocols; when > 0 it overrides config.http.maxConnections. Zero
+	// and no config value: no cap. See ConnCapError.
+	MaxConns int
 }
 
 // Program is a compiled scenario: every flow's actions, the series they
@@ -99,6 +104,7 @@ func Compile(sc *scenario.Scenario, reg *metrics.Registry, opts Options) (*Progr
 	if p.http, err = newHTTPSettings(sc); err != nil {
 		return nil, err
 	}
+	p.http.conns = newConnLimiter(cmp.Or(max(opts.MaxConns, 0), sc.Config.HTTP.MaxConnections), p.warn)
 	c, err := newCompiler(sc, reg, p.syms, opts.Env)
 	if err != nil {
 		return nil, err
@@ -136,7 +142,7 @@ func Compile(sc *scenario.Scenario, reg *metrics.Registry, opts Options) (*Progr
 	}
 	p.custom = metrics.NewCustom(c.custom)
 	p.rt.slots, p.rt.keep = len(c.rt.keep), c.rt.keep
-	p.secrets = findSecrets(sc, opts.Env, p.syms)
+	findSecrets(&p.secrets, sc, opts.Env, p.syms)
 	return p, nil
 }
 

@@ -195,22 +195,24 @@ func (r *vuRT) setConn(i int, c rtConn) rtConn {
 	return old
 }
 
-// closeConn closes the connection in slot i (after its drain), if any.
-func (r *vuRT) closeConn(i int) {
+// closeConn closes the connection in slot i (after its drain, which ends
+// early when ctx is done), if any.
+func (r *vuRT) closeConn(ctx context.Context, i int) {
 	c := r.setConn(i, nil)
 	if c == nil {
 		return
 	}
 	c.stopListening()
 	if d := c.drainTime(); d > 0 {
-		time.Sleep(d)
+		_ = sleepCtx(ctx, d)
 	}
 	c.close()
 }
 
 // closeAll closes every open connection: all stop listening at once, one
-// drain (the longest) lets messages in flight arrive, then all close.
-func (r *vuRT) closeAll() {
+// drain (the longest; cut short when ctx is done) lets messages in flight
+// arrive, then all close.
+func (r *vuRT) closeAll(ctx context.Context) {
 	r.mu.Lock()
 	open := make([]rtConn, 0, len(r.conns))
 	for i, c := range r.conns {
@@ -229,7 +231,7 @@ func (r *vuRT) closeAll() {
 		drain = max(drain, c.drainTime())
 	}
 	if drain > 0 {
-		time.Sleep(drain)
+		_ = sleepCtx(ctx, drain)
 	}
 	for _, c := range open {
 		c.close()
@@ -273,11 +275,11 @@ type closeAction struct {
 	code int
 }
 
-func (a *closeAction) run(_ context.Context, vu *VU) error {
+func (a *closeAction) run(ctx context.Context, vu *VU) error {
 	if c, ok := vu.rt.conn(a.slot).(*wsConn); ok && a.code != 0 {
 		c.closeCode = a.code
 	}
-	vu.rt.closeConn(a.slot)
+	vu.rt.closeConn(ctx, a.slot)
 	return nil
 }
 

@@ -2,41 +2,90 @@ package engine
 
 import (
 	"reflect"
+	"strings"
+	"sync/atomic"
 
 	"github.com/loadgo/loadgo/runner/engine/redact"
 	"github.com/loadgo/loadgo/runner/engine/tmpl"
 	"github.com/loadgo/loadgo/scenario"
 )
 
-// secrets is what a Program knows to be secret: the values of the
-// {{ $env.NAME }} references of the scenario whose name says secret or
-// that are sent in a sensitive header, masked everywhere, and the
-// variables sent in sensitive headers (Authorization, Cookie, X-Api-Key,
-// ...), whose values differ per VU and are masked in log steps.
+// secrets is what a Program knows to be secret. Masked everywhere (the
+// static redactor): the values of {{ $env.NAME }} references whose name
+// says secret, that are sent in a sensitive header or that config.secrets
+// declares; every {{ $file(...) }} content; the values of declared payload
+// fields and constant declared variables; and, once the before flow has
+// run, the values it captured into secret variables. Masked in what one
+// VU shows (its log steps, the before/after flows' errors): the current
+// values of its secret variables, those sent in sensitive headers
+// (Authorization, Cookie, X-Api-Key, ...) and those config.secrets
+// declares, which differ per VU.
 type secrets struct {
-	redactor *redact.Redactor
-	// headerSlots are the slots of variables used in sensitive headers.
-	headerSlots []int
+	redactor atomic.Pointer[redact.Redactor]
+	// slots are the slots of secret variables.
+	slots []int
 }
 
-// findSecrets walks every template of sc. It walks by reflection so that
-// every step kind, present and future, is covered without a list to keep
-// up to date; it runs once, at compile time.
-func findSecrets(sc *scenario.Scenario, env map[string]string, syms *tmpl.Symbols) secrets {
-	w := secretWalker{env: env, seen: map[seenKey]bool{}}
+// findSecrets fills s from every template of sc. It walks by reflection
+// so that every step kind, present and future, is covered without a list
+// to keep up to date; it runs once, at compile time.
+func findSecrets(s *secrets, sc *scenario.Scenario, env map[string]string, syms *tmpl.Symbols) {
+	declared := make(map[string]bool, len(sc.Config.Secrets))
+	for _, n := range sc.Config.Secrets {
+		declared[n] = true
+	}
+	w := secretWalker{env: env, declared: declared, seen: map[seenKey]bool{}}
 	w.walk(reflect.ValueOf(sc), false)
-	var s secrets
-	s.redactor = redact.New(w.values...)
-	for _, name := range w.headerVars {
-		if slot, ok := syms.Lookup(name); ok {
-			s.headerSlots = append(s.headerSlots, slot)
+	w.declaredValues(sc)
+	s.redactor.Store(redact.New(w.values...))
+	seen := map[int]bool{}
+	for _, name := range append(w.headerVars, sc.Config.Secrets...) {
+		if slot, ok := syms.Lookup(name); ok && !seen[slot] {
+			seen[slot] = true
+			s.slots = append(s.slots, slot)
 		}
 	}
-	return s
+}
+
+// declaredValues adds the values known at compile time of the variables
+// and payload fields config.secrets declares.
+func (w *secretWalker) declaredValues(sc *scenario.Scenario) {
+	for _, v := range sc.Config.Variables {
+		if !w.declared[v.Name] {
+			continue
+		}
+		for _, t := range v.Values {
+			if t != nil && t.IsConst() {
+				w.values = append(w.values, constText(t))
+			}
+		}
+	}
+	for _, pl := range sc.Config.Payloads {
+		for j, f := range pl.Fields {
+			if !w.declared[f] {
+				continue
+			}
+			for _, row := range pl.Rows {
+				if j < len(row) {
+					w.values = append(w.values, row[j])
+				}
+			}
+		}
+	}
+}
+
+// constText is the text of a template without placeholders.
+func constText(t *scenario.Template) string {
+	var b strings.Builder
+	for _, p := range t.Parts {
+		b.WriteString(p.Text)
+	}
+	return b.String()
 }
 
 type secretWalker struct {
 	env        map[string]string
+	declared   map[string]bool
 	values     []string
 	headerVars []string
 	seen       map[seenKey]bool
@@ -95,15 +144,17 @@ func (w *secretWalker) walk(v reflect.Value, sensitive bool) {
 	}
 }
 
-// template records the secret $env values and, in a sensitive header,
-// the variables of t.
+// template records the secret $env values, $file contents and, in a
+// sensitive header, the variables of t.
 func (w *secretWalker) template(t *scenario.Template, sensitive bool) {
 	for _, p := range t.Parts {
 		switch {
 		case p.Kind == scenario.PartFunc && p.Name == "$env" && len(p.Args) == 1:
-			if sensitive || redact.IsSecretName(p.Args[0]) {
+			if sensitive || redact.IsSecretName(p.Args[0]) || w.declared[p.Args[0]] {
 				w.values = append(w.values, w.env[p.Args[0]])
 			}
+		case p.Kind == scenario.PartFunc && p.Name == "$file" && len(p.Args) == 2:
+			w.values = append(w.values, p.Args[1])
 		case p.Kind == scenario.PartVar && sensitive:
 			w.headerVars = append(w.headerVars, p.Name)
 		}
@@ -111,25 +162,44 @@ func (w *secretWalker) template(t *scenario.Template, sensitive bool) {
 }
 
 // Redactor returns the Program's redactor: it masks the values of the
-// scenario's secret $env references and secret-shaped text (see package
-// redact).
-// Use it on anything about the run that is shown or written: error
-// messages, notes, output tags.
-func (p *Program) Redactor() *redact.Redactor { return p.secrets.redactor }
+// scenario's secrets known to the whole run (see secrets) and
+// secret-shaped text (see package redact). Use it on anything about the
+// run that is shown or written: error messages, notes, output tags. After
+// RunBefore it also masks what the before flow captured into secret
+// variables.
+func (p *Program) Redactor() *redact.Redactor { return p.secrets.redactor.Load() }
 
-// redactLog masks the secrets in a log step's line: the Program's, plus
-// the current values of this VU's variables that are sent in sensitive
-// headers (a captured token logged by mistake).
-func (p *Program) redactLog(vu *VU, line []byte) []byte {
-	r := p.secrets.redactor
-	if len(p.secrets.headerSlots) > 0 {
-		vals := make([]string, 0, len(p.secrets.headerSlots))
-		for _, slot := range p.secrets.headerSlots {
-			if slot < len(vu.scope.Vars) {
-				vals = append(vals, vu.scope.Vars[slot].String())
-			}
-		}
-		r = r.With(vals...)
+// vuRedactor is the Program's redactor plus the current values of vu's
+// secret variables (a captured token logged by mistake).
+func (p *Program) vuRedactor(vu *VU) *redact.Redactor {
+	r := p.Redactor()
+	if len(p.secrets.slots) == 0 {
+		return r
 	}
-	return []byte(r.String(string(line)))
+	return r.With(p.secretValues(vu)...)
+}
+
+// secretValues returns the current values of vu's secret variables.
+func (p *Program) secretValues(vu *VU) []string {
+	vals := make([]string, 0, len(p.secrets.slots))
+	for _, slot := range p.secrets.slots {
+		if slot < len(vu.scope.Vars) && vu.scope.Vars[slot].IsSet() {
+			vals = append(vals, vu.scope.Vars[slot].String())
+		}
+	}
+	return vals
+}
+
+// learnSecrets adds the current values of vu's secret variables to the
+// Program's redactor. RunBefore calls it: what the before flow captured
+// seeds every VU, so it is a secret of the whole run.
+func (p *Program) learnSecrets(vu *VU) {
+	if vals := p.secretValues(vu); len(vals) > 0 {
+		p.secrets.redactor.Store(p.Redactor().With(vals...))
+	}
+}
+
+// redactLog masks the secrets in a log step's line.
+func (p *Program) redactLog(vu *VU, line []byte) []byte {
+	return []byte(p.vuRedactor(vu).String(string(line)))
 }

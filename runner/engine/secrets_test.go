@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/loadgo/loadgo/runner/engine"
+	"github.com/loadgo/loadgo/runner/engine/internal/scentest"
 	"github.com/loadgo/loadgo/runner/engine/redact"
 	"github.com/loadgo/loadgo/scenario"
 )
@@ -27,6 +28,10 @@ func TestLogStepsAreRedacted(t *testing.T) {
 		want, hidden []string
 		// known are the values Program.Redactor masks in any text.
 		known []string
+		// secrets is config.secrets; vars are config.variables (one
+		// constant value each).
+		secrets []string
+		vars    map[string]string
 	}{
 		{
 			// An environment variable named like a secret is masked; one
@@ -61,6 +66,45 @@ func TestLogStepsAreRedacted(t *testing.T) {
 			hidden: []string{"captured-token-123"},
 		},
 		{
+			// config.secrets makes an $env variable secret whatever its name.
+			name:    "declared env",
+			steps:   []scenario.Step{logStep("plain={{ $env.PLAIN }} stage={{ $env.STAGE }}")},
+			secrets: []string{"PLAIN"},
+			want:    []string{"plain=" + redact.Mask, "stage=staging"},
+			hidden:  []string{"opaque-789"},
+			known:   []string{"opaque-789"},
+		},
+		{
+			// A declared capture is masked in its VU's log, though it is
+			// sent in no sensitive header.
+			name: "declared capture",
+			steps: []scenario.Step{
+				get("/", named("login"), captureJSON("$.token", "ref")),
+				logStep("ref={{ ref }}"),
+			},
+			secrets: []string{"ref"},
+			want:    []string{"ref=" + redact.Mask},
+			hidden:  []string{"captured-token-123"},
+		},
+		{
+			// A declared variable with a constant value is a secret of the
+			// whole run.
+			name:    "declared variable",
+			steps:   []scenario.Step{logStep("plan={{ plan }}")},
+			secrets: []string{"plan"},
+			vars:    map[string]string{"plan": "gold-plan-31"},
+			want:    []string{"plan=" + redact.Mask},
+			hidden:  []string{"gold-plan-31"},
+			known:   []string{"gold-plan-31"},
+		},
+		{
+			// Undeclared, the same variable is printed.
+			name:  "undeclared variable",
+			steps: []scenario.Step{logStep("plan={{ plan }}")},
+			vars:  map[string]string{"plan": "gold-plan-31"},
+			want:  []string{"plan=gold-plan-31"},
+		},
+		{
 			// Secret-shaped text is masked whatever its source.
 			name:   "shapes",
 			steps:  []scenario.Step{logStep("Authorization: Bearer abcdefghijkl")},
@@ -72,6 +116,10 @@ func TestLogStepsAreRedacted(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var log syncBuffer
 			sc := scen(srv.URL, tt.steps...)
+			sc.Config.Secrets = tt.secrets
+			for name, v := range tt.vars {
+				sc.Config.Variables = append(sc.Config.Variables, scenario.Variable{Name: name, Values: []*scenario.Template{scentest.T(v)}})
+			}
 			p, err := engine.Compile(sc, nil, engine.Options{Log: &log, Env: env})
 			if err != nil {
 				t.Fatalf("Compile: %v", err)

@@ -106,7 +106,7 @@ func (a *sseOpenAction) run(ctx context.Context, vu *VU) error {
 		vu.recordRT(a.series, now, now, 0, metrics.ErrOther, 0, 0)
 		return abort(a.path, metrics.ErrOther, err)
 	}
-	vu.rt.closeConn(a.slot)
+	vu.rt.closeConn(ctx, a.slot)
 	st := &sseStream{a: a, rt: vu.shard.RT(), url: u, hdr: renderHeaders(vu, a.headers),
 		client: &http.Client{Transport: vu.client.Transport, Jar: vu.client.Jar}, p: newSSEParser(nil),
 		shard: vu.shard, seriesIdx: vu.seriesIdx}
@@ -181,19 +181,37 @@ func (st *sseStream) connect(ctx context.Context, vu *VU) (*http.Response, error
 		return nil, abort(a.path, metrics.ErrOther, fmt.Errorf("%w: %q", errBadContentType, resp.Header.Get("Content-Type")))
 	}
 	st.record(vu, start, end, resp.StatusCode, metrics.ErrNone)
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = newCancelBody(cctx, resp.Body, cancel)
 	return resp, nil
 }
 
-// cancelBody cancels the stream's context when closed.
+// cancelBody is a stream's body. It cancels the stream's context when
+// closed, and is closed when that context is done: the transport should
+// end a read in progress on cancellation, and closing the body from the
+// watcher makes sure of it whatever the transport, so that stop, a hard
+// cancel or a close step always unblocks the reader.
 type cancelBody struct {
 	io.ReadCloser
 	cancel context.CancelFunc
+	once   sync.Once
+	err    error
 }
 
+// newCancelBody wraps rc; closing it cancels ctx (through cancel), and
+// ctx's end closes it.
+func newCancelBody(ctx context.Context, rc io.ReadCloser, cancel context.CancelFunc) *cancelBody {
+	b := &cancelBody{ReadCloser: rc, cancel: cancel}
+	context.AfterFunc(ctx, func() { _ = b.Close() })
+	return b
+}
+
+// Close closes the body once; it may be called while a Read is blocked.
 func (b *cancelBody) Close() error {
-	b.cancel()
-	return b.ReadCloser.Close()
+	b.once.Do(func() {
+		b.cancel()
+		b.err = b.ReadCloser.Close()
+	})
+	return b.err
 }
 
 // record records the stream open as a sample. In the background (vu nil)

@@ -16,6 +16,9 @@ import (
 	"github.com/loadgo/loadgo/scenario"
 )
 
+// errSTOMPError is the error of a session ended by an ERROR frame.
+var errSTOMPError = errors.New("STOMP ERROR frame")
+
 // stompProtocols are the WebSocket subprotocols offered for STOMP.
 var stompProtocols = []string{"v12.stomp", "v11.stomp"}
 
@@ -105,7 +108,7 @@ func (s *stompSession) handle(at time.Time, f *stompFrame) {
 	case "ERROR":
 		s.rt.Add(metrics.STOMPErrors, 1)
 		msg, _ := f.header("message")
-		s.fail(fmt.Errorf("STOMP ERROR frame: %s", msg))
+		s.fail(fmt.Errorf("%w: %s", errSTOMPError, msg))
 	}
 }
 
@@ -266,7 +269,7 @@ func (a *stompConnectAction) run(ctx context.Context, vu *VU) error {
 	if err != nil {
 		return abort(a.path, metrics.ErrOther, err)
 	}
-	vu.rt.closeConn(a.slot)
+	vu.rt.closeConn(ctx, a.slot)
 	start := time.Now()
 	conn, resp, err := dialWS(ctx, vu, u, renderHeaders(vu, a.headers), stompProtocols, a.timeout)
 	if err != nil {
@@ -284,16 +287,26 @@ func (a *stompConnectAction) run(ctx context.Context, vu *VU) error {
 		return abort(a.path, kind, fmt.Errorf("STOMP websocket %s: %w", u, err))
 	}
 	vu.shard.RT().Add(metrics.WSHandshakes, 1)
+	// The connection watches ctx from here, so a hard stop also ends a
+	// CONNECT the server never answers.
+	s := &stompSession{rt: vu.shard.RT()}
+	s.ws = newWSConn(ctx, vu, conn, vu.p.rt.keep[a.slot], nil, 0, a.timeout)
 	sx, err := a.handshake(vu, conn, u)
 	if err != nil {
+		s.ws.stopWatch()
 		_ = conn.Close()
-		vu.shard.RT().Add(metrics.STOMPErrors, 1)
-		vu.recordRT(a.series, start, time.Now(), resp.StatusCode, metrics.ErrOther, 0, 0)
-		return abort(a.path, metrics.ErrOther, err)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		kind := classify(err)
+		if errors.Is(err, errSTOMPError) {
+			kind = metrics.ErrOther
+			vu.shard.RT().Add(metrics.STOMPErrors, 1)
+		}
+		vu.recordRT(a.series, start, time.Now(), resp.StatusCode, kind, 0, 0)
+		return abort(a.path, kind, err)
 	}
 	vu.recordRT(a.series, start, time.Now(), resp.StatusCode, metrics.ErrNone, 0, 0)
-	s := &stompSession{rt: vu.shard.RT()}
-	s.ws = newWSConn(vu, conn, vu.p.rt.keep[a.slot], nil, 0)
 	s.ws.onFrame = s.onFrame
 	s.ws.start()
 	if a.heartbeat > 0 && sx > 0 {
@@ -346,7 +359,7 @@ func (a *stompConnectAction) handshake(vu *VU, conn *websocket.Conn, u string) (
 			return serverWants(&f), nil
 		case "ERROR":
 			msg, _ := f.header("message")
-			return 0, fmt.Errorf("STOMP ERROR frame on CONNECT: %s", msg)
+			return 0, fmt.Errorf("%w on CONNECT: %s", errSTOMPError, msg)
 		default:
 			return 0, fmt.Errorf("STOMP: expected CONNECTED, got %s", f.command)
 		}

@@ -42,6 +42,8 @@ type httpSettings struct {
 	sharedPool    bool
 	maxConnsPerVU int
 	tls           *tls.Config
+	// conns caps the connections open at once (connlimit.go); nil: no cap.
+	conns *connLimiter
 	// resolver looks up host names; nil is the system's. Tests set one
 	// that never sends a query.
 	resolver *net.Resolver
@@ -104,7 +106,7 @@ func newTransport(s *httpSettings) *http.Transport {
 	d := &net.Dialer{Timeout: s.timeout, KeepAlive: dialKeepAlive, Resolver: s.resolver}
 	t := &http.Transport{
 		Proxy:                 nil,
-		DialContext:           d.DialContext,
+		DialContext:           s.conns.dialer(d),
 		TLSClientConfig:       s.tls.Clone(),
 		ForceAttemptHTTP2:     true,
 		TLSHandshakeTimeout:   s.timeout,

@@ -123,7 +123,7 @@ func (p *Program) newVU(id int64, phase int, shard *metrics.Shard) *VU {
 
 // Close releases idle connections of VUs that are done.
 func (vu *VU) Close() {
-	vu.rt.closeAll()
+	vu.rt.closeAll(context.Background())
 	if vu.transport != nil {
 		vu.transport.CloseIdleConnections()
 	}
@@ -155,7 +155,7 @@ func (p *Program) Iterate(ctx context.Context, vu *VU, intended time.Time) error
 	}
 	vu.intended, vu.first = intended, true
 	err := vu.runSteps(ctx, p.pickFlow(vu).steps)
-	vu.rt.closeAll() // background work ends with the flow
+	vu.rt.closeAll(ctx) // background work ends with the flow
 	return err
 }
 
@@ -176,8 +176,9 @@ func (p *Program) RunBefore(ctx context.Context, shard *metrics.Shard) error {
 		}
 	}
 	p.initial.Store(&init)
+	p.learnSecrets(vu)
 	if err != nil {
-		return fmt.Errorf("before: %w", err)
+		return fmt.Errorf("before: %w", p.vuRedactor(vu).Err(err))
 	}
 	return nil
 }
@@ -190,7 +191,7 @@ func (p *Program) RunAfter(ctx context.Context, shard *metrics.Shard) error {
 	vu := p.newVU(0, beforeAfter, shard)
 	defer vu.Close()
 	if err := vu.runSteps(ctx, p.after); err != nil {
-		return fmt.Errorf("after: %w", err)
+		return fmt.Errorf("after: %w", p.vuRedactor(vu).Err(err))
 	}
 	return nil
 }

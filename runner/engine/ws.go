@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -16,7 +19,7 @@ import (
 )
 
 // inboxSize bounds the messages a connection keeps for receive steps; the
-// oldest is dropped when it is full.
+// oldest is dropped (and counted as ws.inbox_dropped) when it is full.
 const inboxSize = 256
 
 // closeWait bounds how long a close waits for the server's close frame.
@@ -38,16 +41,21 @@ type inbox struct {
 	notify chan struct{}
 	done   bool
 	err    error
+	// rt counts the messages dropped to make room (nil: not counted).
+	rt *metrics.RT
 }
 
-func newInbox() *inbox { return &inbox{notify: make(chan struct{}, 1)} }
+func newInbox(rt *metrics.RT) *inbox { return &inbox{notify: make(chan struct{}, 1), rt: rt} }
 
-// push keeps a copy of data.
+// push keeps a copy of data. When the ring is full the oldest message is
+// dropped and counted: a receive step that waits for it would otherwise
+// time out with no trace of why.
 func (b *inbox) push(at time.Time, data []byte) {
 	b.mu.Lock()
 	if b.n == inboxSize {
 		b.head = (b.head + 1) % inboxSize
 		b.n--
+		b.rt.Add(metrics.WSInboxDropped, 1)
 	}
 	m := &b.ring[(b.head+b.n)%inboxSize]
 	m.at, m.data = at, append(m.data[:0], data...)
@@ -134,6 +142,12 @@ var errTimeout = errors.New("timed out waiting for a matching message")
 
 // wsConn is an open WebSocket connection of a VU. Its reader goroutine
 // counts and accounts every message and keeps it for receive steps.
+//
+// Nothing on a connection blocks past cancellation: the connection watches
+// the context of the step that opened it (the VU's iteration), and when it
+// is cancelled (a hard stop) the socket is closed, which ends the reader and
+// any write in progress. Writes also have a deadline (writeTimeout), so a
+// server that stops reading fails a send instead of stalling the VU.
 type wsConn struct {
 	c     *websocket.Conn
 	rt    *metrics.RT
@@ -143,12 +157,18 @@ type wsConn struct {
 	drain time.Duration
 	// onFrame, when set, handles every message instead of the inbox
 	// (STOMP sessions).
-	onFrame func(at time.Time, data []byte)
-	writeMu sync.Mutex
-	// closing is set when we close, so the end is not an abnormal close.
+	onFrame      func(at time.Time, data []byte)
+	writeMu      sync.Mutex
+	writeTimeout time.Duration
+	// pong receives a signal for every pong (ws.ping waits on it).
+	pong chan struct{}
+	// closing is set when we close, so the end is not an abnormal close;
+	// aborted when cancellation closed the socket.
 	closing   chan struct{}
 	closeOnce sync.Once
 	closeCode int
+	aborted   atomic.Bool
+	stopWatch func() bool
 	done      chan struct{}
 }
 
@@ -160,22 +180,43 @@ func dialWS(ctx context.Context, vu *VU, u string, h http.Header, protocols []st
 		Subprotocols:     protocols,
 		TLSClientConfig:  vu.p.http.tls,
 		Jar:              vu.client.Jar,
-		NetDialContext:   (&net.Dialer{Timeout: timeout, Resolver: vu.p.http.resolver}).DialContext,
+		NetDialContext:   vu.p.http.conns.dialer(&net.Dialer{Timeout: timeout, Resolver: vu.p.http.resolver}),
 	}
 	return d.DialContext(ctx, u, h)
 }
 
 // startWS wraps an open connection and starts its reader.
-func startWS(vu *VU, c *websocket.Conn, keep bool, rx *receiver, drain time.Duration) *wsConn {
-	w := newWSConn(vu, c, keep, rx, drain)
+func startWS(ctx context.Context, vu *VU, c *websocket.Conn, keep bool, rx *receiver, drain, writeTimeout time.Duration) *wsConn {
+	w := newWSConn(ctx, vu, c, keep, rx, drain, writeTimeout)
 	w.start()
 	return w
 }
 
-// newWSConn wraps an open connection; start starts its reader.
-func newWSConn(vu *VU, c *websocket.Conn, keep bool, rx *receiver, drain time.Duration) *wsConn {
-	return &wsConn{c: c, rt: vu.shard.RT(), in: newInbox(), keep: keep, rx: rx, drain: drain,
+// newWSConn wraps an open connection and starts watching ctx; start starts
+// its reader. The caller must close it.
+func newWSConn(ctx context.Context, vu *VU, c *websocket.Conn, keep bool, rx *receiver, drain, writeTimeout time.Duration) *wsConn {
+	rt := vu.shard.RT()
+	w := &wsConn{c: c, rt: rt, in: newInbox(rt), keep: keep, rx: rx, drain: drain,
+		writeTimeout: max(writeTimeout, time.Millisecond), pong: make(chan struct{}, 1),
 		closing: make(chan struct{}), done: make(chan struct{})}
+	// The pong handler is set once, before the reader runs: gorilla reads
+	// it on the reader goroutine, so a step must not replace it later.
+	c.SetPongHandler(func(string) error {
+		select {
+		case w.pong <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	w.stopWatch = context.AfterFunc(ctx, w.abort)
+	return w
+}
+
+// abort closes the socket when the connection's context is cancelled:
+// blocked reads and writes return at once.
+func (w *wsConn) abort() {
+	w.aborted.Store(true)
+	_ = w.c.NetConn().Close()
 }
 
 // start starts the reader.
@@ -220,19 +261,43 @@ func (w *wsConn) ended(err error) {
 		return
 	default:
 	}
-	code := websocket.CloseAbnormalClosure
-	var ce *websocket.CloseError
-	if errors.As(err, &ce) {
-		code = ce.Code
+	if w.aborted.Load() {
+		w.in.finish(context.Canceled) // our doing, not the server's
+		return
 	}
-	w.rt.Close(code)
+	w.rt.Close(closeCodeOf(err))
 	w.in.finish(err)
 }
 
-// write sends one text message.
+// closeCodeOf returns the close code that describes how a connection ended
+// with err: the server's code when it sent a close frame; 1002 (protocol
+// error, what gorilla answers the server) when it sent an invalid frame;
+// 1006 when the connection dropped without a close frame.
+func closeCodeOf(err error) int {
+	var ce *websocket.CloseError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce):
+		return ce.Code
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &ne), errors.Is(err, net.ErrClosed):
+		return websocket.CloseAbnormalClosure
+	case strings.HasPrefix(err.Error(), "websocket: "):
+		// gorilla's protocol errors (bad opcode, reserved bits, invalid
+		// UTF-8, oversized control frame, ...) have no type of their own.
+		return websocket.CloseProtocolError
+	}
+	return websocket.CloseAbnormalClosure
+}
+
+
+// write sends one text message within the write timeout.
 func (w *wsConn) write(data []byte) error {
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
+	if w.aborted.Load() {
+		return context.Canceled
+	}
+	_ = w.c.SetWriteDeadline(time.Now().Add(w.writeTimeout))
 	return w.c.WriteMessage(websocket.TextMessage, data)
 }
 
@@ -257,6 +322,7 @@ func (w *wsConn) close() {
 		t.Stop()
 		_ = w.c.Close() // ends the reader if the server never answered
 		<-w.done
+		w.stopWatch()
 		w.rx.stop()
 		w.rt.ConnClosed()
 	})
@@ -300,7 +366,7 @@ func (a *wsConnectAction) run(ctx context.Context, vu *VU) error {
 		vu.recordRT(a.series, now, now, 0, metrics.ErrOther, 0, 0)
 		return abort(a.path, metrics.ErrOther, err)
 	}
-	vu.rt.closeConn(a.slot) // a connect replaces the connection of that name
+	vu.rt.closeConn(ctx, a.slot) // a connect replaces the connection of that name
 	start := time.Now()
 	conn, resp, err := dialWS(ctx, vu, u, renderHeaders(vu, a.headers), a.protocols, a.timeout)
 	end := time.Now()
@@ -321,7 +387,7 @@ func (a *wsConnectAction) run(ctx context.Context, vu *VU) error {
 	}
 	vu.recordRT(a.series, start, end, status, metrics.ErrNone, 0, 0)
 	vu.shard.RT().Add(metrics.WSHandshakes, 1)
-	w := startWS(vu, conn, vu.p.rt.keep[a.slot], newReceiver(a.delivery, vu), a.drain)
+	w := startWS(ctx, vu, conn, vu.p.rt.keep[a.slot], newReceiver(a.delivery, vu), a.drain, a.timeout)
 	vu.rt.setConn(a.slot, w)
 	return nil
 }

@@ -91,6 +91,9 @@ func (a *wsSendAction) run(ctx context.Context, vu *VU) error {
 	vu.scratch2 = a.msg.render(vu.scratch2[:0], vu)
 	start := time.Now()
 	if err := w.write(vu.scratch2); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err() // cancellation closed the connection
+		}
 		if a.hasReply {
 			vu.recordRT(a.series, start, time.Now(), 0, classify(err), 0, int64(len(vu.scratch2)))
 		}
@@ -229,14 +232,10 @@ func (a *wsPingAction) run(ctx context.Context, vu *VU) error {
 	if err != nil {
 		return err
 	}
-	pong := make(chan struct{}, 1)
-	w.c.SetPongHandler(func(string) error {
-		select {
-		case pong <- struct{}{}:
-		default:
-		}
-		return nil
-	})
+	select { // a late pong of an earlier ping is not this ping's
+	case <-w.pong:
+	default:
+	}
 	start := time.Now()
 	if err := w.c.WriteControl(websocket.PingMessage, nil, start.Add(a.timeout)); err != nil {
 		vu.recordRT(a.series, start, time.Now(), 0, classify(err), 0, 0)
@@ -245,7 +244,7 @@ func (a *wsPingAction) run(ctx context.Context, vu *VU) error {
 	t := time.NewTimer(a.timeout)
 	defer t.Stop()
 	select {
-	case <-pong:
+	case <-w.pong:
 		end := time.Now()
 		w.rt.Time(metrics.TimingReply, end.Sub(start))
 		vu.recordRT(a.series, start, end, 0, metrics.ErrNone, 0, 0)

@@ -49,6 +49,7 @@ const (
 	DeliveryUnparsed                    // messages without a readable stamp
 	ConnsOpened                         // real-time connections opened
 	ConnsClosed                         // real-time connections closed
+	WSInboxDropped                      // received messages dropped from a full inbox before a receive step read them
 	NumRTCounters
 )
 
@@ -62,6 +63,7 @@ var rtCounterNames = [NumRTCounters]string{
 	"delivery.sends", "delivery.expected", "delivery.delivered", "delivery.duplicate", "delivery.out_of_group",
 	"delivery.self", "delivery.outside", "delivery.unparsed",
 	"connections.opened", "connections.closed",
+	"ws.inbox_dropped",
 }
 
 // String returns the counter's stable name, e.g. "sse.closed_early".

@@ -45,10 +45,11 @@ const (
 	ErrExpect            // an expect failed
 	ErrCapture           // a strict capture failed
 	ErrOther             // anything else (protocol garbage, body too large, ...)
+	ErrConnCap           // no connection opened: the connection cap (--max-conns) is reached
 	NumErrorKinds
 )
 
-var errorKindNames = [NumErrorKinds]string{"", "timeout", "refused", "reset", "dns", "tls", "status", "expect", "capture", "other"}
+var errorKindNames = [NumErrorKinds]string{"", "timeout", "refused", "reset", "dns", "tls", "status", "expect", "capture", "other", "conncap"}
 
 // String returns the kind's stable name as used in JSON ("timeout", ...);
 // ErrNone is "".

@@ -90,7 +90,7 @@ func Database(t testing.TB, url string) (bucket string) {
 
 // exec1 runs one InfluxQL statement with a POST to /query.
 func exec1(base, q string) error {
-	c := &http.Client{Timeout: 30 * time.Second}
+	c := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := c.PostForm(base+"/query", url.Values{"q": {q}})
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func (p *Process) Restart() {
 // waitPing polls /ping until it answers 204 or d has passed.
 func waitPing(base string, d time.Duration) error {
 	deadline := time.Now().Add(d)
-	c := &http.Client{Timeout: time.Second}
+	c := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	for {
 		resp, err := c.Get(base + "/ping")
 		if err == nil {

@@ -143,6 +143,13 @@ func Compile(t *scenario.Template, syms *Symbols, env map[string]string) (*Templ
 			text.WriteString(env[tp.Args[0]])
 			continue
 		}
+		if tp.Kind == scenario.PartFunc && tp.Name == "$file" {
+			if len(tp.Args) != 2 {
+				return nil, compileErr(t, "$file("+strings.Join(tp.Args, ",")+") was not read: load the scenario with scenario.Load")
+			}
+			text.WriteString(tp.Args[1])
+			continue
+		}
 		p, err := compilePart(tp, syms)
 		if err != nil {
 			return nil, compileErr(t, err.Error())
