@@ -9,8 +9,13 @@ import (
 // MetricDeliveryPrefix starts the delivery metrics of real-time scenarios
 // (see docs/REALTIME.md): "delivery.latency.STAT" (receipt − send in ms,
 // STAT as for http.response_time), "delivery.ratio" (delivered / expected,
-// 0..1) and the counts "delivery.COUNT". They are run-wide: no selector.
+// 0..1) and the counts "delivery.COUNT". They are run-wide: no {name} or
+// {phase} selector; the latency takes {label:LABEL}.
 const MetricDeliveryPrefix = "delivery."
+
+// MetricDeliveryLatency is delivery latency in ms; "delivery.latency.STAT"
+// may select one delivery label ({label:LABEL}, see Delivery.Label).
+const MetricDeliveryLatency = "delivery.latency"
 
 // DeliveryCounts are the COUNT names of "delivery.COUNT" metrics.
 var DeliveryCounts = []string{"sends", "expected", "delivered", "missing", "duplicate", "out_of_group"}

@@ -53,7 +53,7 @@ func ParseMetric(s string) (Threshold, error) {
 			return th, errors.New("the selector `{...}` is not closed with `}`")
 		}
 		var err error
-		th.Request, th.Phase, err = parseSelector(base[i+1 : len(base)-1])
+		th.Request, th.Phase, th.Label, err = parseSelector(base[i+1 : len(base)-1])
 		if err != nil {
 			return th, err
 		}
@@ -69,6 +69,9 @@ func ParseMetric(s string) (Threshold, error) {
 	}
 	if runWide(stat) && (th.Request != "" || th.Phase != "") {
 		return th, fmt.Errorf("`%s` is a metric of the whole run and takes no {name} or {phase} selector", stat)
+	}
+	if th.Label != "" && !strings.HasPrefix(stat, MetricDeliveryLatency+".") {
+		return th, fmt.Errorf("`%s` takes no {label} selector: only %s.STAT is reported per delivery label", stat, MetricDeliveryLatency)
 	}
 	return th, nil
 }
@@ -168,21 +171,22 @@ func canonicalLatencyStat(stat string) (string, error) {
 	return "p" + strconv.FormatFloat(q, 'f', -1, 64), nil
 }
 
-// parseSelector parses "name:REQ,phase:PHASE".
-func parseSelector(sel string) (req, phase string, err error) {
+// parseSelector parses "name:REQ,phase:PHASE" (or "label:LABEL", which
+// ParseMetric allows on delivery latencies only).
+func parseSelector(sel string) (req, phase, label string, err error) {
 	seen := map[string]bool{}
 	rest := strings.TrimSpace(sel)
 	if rest == "" {
-		return "", "", errors.New("the selector `{}` is empty: use {name:REQUEST} and/or {phase:PHASE}")
+		return "", "", "", errors.New("the selector `{}` is empty: use {name:REQUEST} and/or {phase:PHASE}")
 	}
 	for rest != "" {
 		key, after, ok := strings.Cut(rest, ":")
 		key = strings.TrimSpace(key)
-		if !ok || (key != "name" && key != "phase") {
-			return "", "", fmt.Errorf("invalid selector {%s}: use {name:REQUEST}, {phase:PHASE} or both, separated by a comma", clip(sel))
+		if !ok || (key != "name" && key != "phase" && key != "label") {
+			return "", "", "", fmt.Errorf("invalid selector {%s}: use {name:REQUEST}, {phase:PHASE} or both, separated by a comma", clip(sel))
 		}
 		if seen[key] {
-			return "", "", fmt.Errorf("the selector sets `%s` twice", key)
+			return "", "", "", fmt.Errorf("the selector sets `%s` twice", key)
 		}
 		seen[key] = true
 		after = strings.TrimLeft(after, " \t")
@@ -190,11 +194,11 @@ func parseSelector(sel string) (req, phase string, err error) {
 		if after != "" && (after[0] == '"' || after[0] == '\'') {
 			end := strings.IndexByte(after[1:], after[0])
 			if end < 0 {
-				return "", "", fmt.Errorf("unterminated quoted value in selector {%s}", clip(sel))
+				return "", "", "", fmt.Errorf("unterminated quoted value in selector {%s}", clip(sel))
 			}
 			val, rest = after[1:1+end], strings.TrimSpace(after[2+end:])
 			if rest != "" && rest[0] != ',' {
-				return "", "", fmt.Errorf("expected `,` after the quoted value in selector {%s}", clip(sel))
+				return "", "", "", fmt.Errorf("expected `,` after the quoted value in selector {%s}", clip(sel))
 			}
 		} else {
 			v, r, _ := strings.Cut(after, ",")
@@ -202,13 +206,16 @@ func parseSelector(sel string) (req, phase string, err error) {
 		}
 		rest = strings.TrimSpace(strings.TrimPrefix(rest, ","))
 		if val == "" {
-			return "", "", fmt.Errorf("the selector's `%s` is empty", key)
+			return "", "", "", fmt.Errorf("the selector's `%s` is empty", key)
 		}
-		if key == "name" {
+		switch key {
+		case "name":
 			req = val
-		} else {
+		case "phase":
 			phase = val
+		default:
+			label = val
 		}
 	}
-	return req, phase, nil
+	return req, phase, label, nil
 }

@@ -44,7 +44,7 @@ var (
 	stompUnsubKeys   = []string{"conn", "id"}
 	everyKeys        = []string{"interval", "duration", "count", "steps"}
 	matchKeys        = []string{"event", "json", "value", "regexp", "contains"}
-	deliveryKeys     = []string{"sender", "group", "seq", "sentAt", "messages"}
+	deliveryKeys     = []string{"sender", "group", "seq", "sentAt", "messages", "label"}
 	artilleryConnect = []string{"target", "url", "headers", "subprotocols"}
 )
 

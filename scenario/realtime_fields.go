@@ -61,7 +61,7 @@ func (d *decoder) field(r *RealtimeStep, p pair, path string, keys []string, fam
 	case "capture":
 		r.Captures = d.messageCaptures(p.v, kp)
 	case "delivery":
-		r.Delivery = d.delivery(p.v, kp, fam == famPoll)
+		r.Delivery = d.delivery(p.v, kp, fam)
 	case "drain":
 		r.Drain = d.optDuration(p.v, kp)
 		if r.Drain == 0 {
@@ -198,8 +198,10 @@ func (d *decoder) messageCaptures(n *yaml.Node, path string) []Capture {
 	return cs
 }
 
-// delivery decodes a delivery spec: true, or a mapping of JSONPaths.
-func (d *decoder) delivery(n *yaml.Node, path string, poll bool) *Delivery {
+// delivery decodes a delivery spec of a step of family fam: true, or a
+// mapping of JSONPaths.
+func (d *decoder) delivery(n *yaml.Node, path string, fam connFamily) *Delivery {
+	poll := fam == famPoll
 	dn := deref(n)
 	if dn != nil && dn.Kind == yaml.ScalarNode && dn.Tag == "!!bool" {
 		on, _ := d.boolean(n, path)
@@ -229,6 +231,16 @@ func (d *decoder) delivery(n *yaml.Node, path string, poll bool) *Delivery {
 				continue
 			}
 			dst = &dl.Messages
+		case "label":
+			if s, ok := d.str(p.v, kp); ok {
+				if s != DeliveryLabelEvent {
+					d.checkJSONPath(p.v, kp, s)
+				} else if fam != famSSE {
+					d.errorf(p.v, kp, "`label: event` labels by the SSE event type; on other steps use a JSONPath such as $.type")
+				}
+				dl.Label = s
+			}
+			continue
 		default:
 			d.unknownKey(p, path, deliveryKeys)
 			continue

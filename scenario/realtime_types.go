@@ -176,7 +176,15 @@ type Delivery struct {
 	// Messages, for polls, selects the array whose elements are the
 	// messages; "" means the whole body is one message.
 	Messages string
+	// Label, when set, labels each delivery's latency: a JSONPath into the
+	// message (its text is the label), or DeliveryLabelEvent for the SSE
+	// event type. Latency is then also reported per label.
+	Label string
 }
+
+// DeliveryLabelEvent as Delivery.Label labels deliveries by their SSE event
+// type (the `event:` field; "message" when the event has none).
+const DeliveryLabelEvent = "event"
 
 // DefaultDelivery is the delivery spec of `delivery: true`.
 var DefaultDelivery = Delivery{Sender: "$.sender", Group: "$.group", Seq: "$.seq", SentAt: "$.sent_at"}

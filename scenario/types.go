@@ -402,6 +402,9 @@ type Threshold struct {
 	Request string
 	// Phase limits the threshold to one phase name ("" = whole run).
 	Phase string
+	// Label limits a delivery latency threshold to one delivery label
+	// ("" = every delivery).
+	Label string
 	Max   float64
 	Pos   Pos
 }

@@ -74,6 +74,15 @@ func (sw *summaryWriter) timings(rt *metrics.RTStats) {
 		sw.buf.WriteString("\n")
 		sw.table(rows, false)
 	}
+	rows = [][]string{{"delivery by label (ms)", "count", "p50", "p95", "p99", "p99.9", "max"}}
+	for _, lt := range rt.DeliveryByLabel() {
+		l := reporters.LatencyOf(&metrics.Stats{Latency: lt.Latency})
+		rows = append(rows, append([]string{lt.Label, strconv.FormatInt(l.Count, 10)}, msCells(l, l.P50, l.P95, l.P99, l.P999, l.Max)...))
+	}
+	if len(rows) > 1 {
+		sw.buf.WriteString("\n")
+		sw.table(rows, false)
+	}
 }
 
 // findings writes what a reader must not miss.
@@ -100,6 +109,9 @@ func (sw *summaryWriter) findings(rt *metrics.RTStats) {
 	}
 	if n := c[metrics.WSAbnormalCloses]; n > 0 {
 		fs = append(fs, fmt.Sprintf("%d WebSocket connections closed abnormally", n))
+	}
+	if n := c[metrics.WSInboxDropped]; n > 0 {
+		fs = append(fs, fmt.Sprintf("%d received WebSocket messages were dropped unread from a full inbox: receive steps fell behind the messages they wait among", n))
 	}
 	if n := c[metrics.EveryMissed]; n > 0 {
 		fs = append(fs, fmt.Sprintf("%d timer ticks were missed because the previous tick was still running", n))

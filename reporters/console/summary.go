@@ -43,6 +43,7 @@ func WriteSummary(w io.Writer, info reporters.RunInfo, sum *metrics.Summary, opt
 		}
 	}
 	sw.counters()
+	sw.custom()
 	sw.realtime()
 	if len(sum.Phases) > 1 {
 		sw.phases(reporters.Phases(sum, info.Phases))

@@ -40,6 +40,8 @@ type Document struct {
 	Notes      []string         `json:"notes"`
 	// Realtime is present when the run used real-time steps (realtime.go).
 	Realtime *Realtime `json:"realtime,omitempty"`
+	// Custom is present when the scenario has metric steps (custom.go).
+	Custom map[string]Custom `json:"custom,omitempty"`
 }
 
 // Totals merges every request of the run.
@@ -172,6 +174,7 @@ func NewDocument(sum *metrics.Summary, planned []reporters.PhaseInfo) *Document 
 	}
 	d.Totals.Corrected, d.Totals.CorrectedInterval = corrected(&sum.Total)
 	d.Realtime = realtime(sum.Realtime)
+	d.Custom = custom(sum.Custom)
 	for i, name := range reporters.Names(sum.ByName) {
 		d.Requests[name] = request(&sum.ByName[i].Stats, dur)
 	}

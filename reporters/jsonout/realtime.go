@@ -50,6 +50,9 @@ type RTDelivery struct {
 	Unparsed   int64    `json:"unparsed"`
 	Ratio      float64  `json:"ratio"`
 	Latency    *Latency `json:"latency_ms"`
+	// ByLabel is the latency per delivery label (delivery.label), keyed by
+	// label; absent without labels.
+	ByLabel map[string]RTTiming `json:"by_label,omitempty"`
 }
 
 // RTTiming is one real-time latency distribution.
@@ -128,6 +131,13 @@ func realtime(rt *metrics.RTStats) *Realtime {
 		Missing: rt.Missing(), Duplicate: c[metrics.DeliveryDuplicate], OutOfGroup: c[metrics.DeliveryOutOfGroup],
 		Self: c[metrics.DeliverySelf], Outside: c[metrics.DeliveryOutside], Unparsed: c[metrics.DeliveryUnparsed],
 		Ratio: round(rt.DeliveryRatio(), 6),
+	}
+	for _, lt := range rt.DeliveryByLabel() {
+		if out.Delivery.ByLabel == nil {
+			out.Delivery.ByLabel = map[string]RTTiming{}
+		}
+		l := latency(reporters.LatencyOf(&metrics.Stats{Latency: lt.Latency}))
+		out.Delivery.ByLabel[lt.Label] = RTTiming{Count: lt.Latency.TotalCount(), Latency: l}
 	}
 	for k := range metrics.NumTimingKinds {
 		if rt.Count(k) == 0 {

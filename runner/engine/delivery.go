@@ -15,13 +15,21 @@ type deliverySpec struct {
 	sender, group, seq, sentAt *jsonpath.Path
 	// messages selects the messages in a poll's body (nil: the body is one).
 	messages *jsonpath.Path
+	// label, or labelEvent (SSE event type), labels delivery latencies;
+	// neither: no labels.
+	label      *jsonpath.Path
+	labelEvent bool
 }
 
 func compileDelivery(d *scenario.Delivery) (*deliverySpec, error) {
 	if d == nil {
 		return nil, nil
 	}
-	out := &deliverySpec{}
+	out := &deliverySpec{labelEvent: d.Label == scenario.DeliveryLabelEvent}
+	label := d.Label
+	if out.labelEvent {
+		label = ""
+	}
 	for _, f := range []struct {
 		dst  **jsonpath.Path
 		expr string
@@ -29,6 +37,7 @@ func compileDelivery(d *scenario.Delivery) (*deliverySpec, error) {
 	}{
 		{&out.sender, d.Sender, "sender"}, {&out.group, d.Group, "group"},
 		{&out.seq, d.Seq, "seq"}, {&out.sentAt, d.SentAt, "sentAt"}, {&out.messages, d.Messages, "messages"},
+		{&out.label, label, "label"},
 	} {
 		if f.expr == "" {
 			continue
@@ -67,6 +76,17 @@ type receiver struct {
 	scratch jsonpath.Scratch
 	buf     []byte
 	nodes   []int32
+	// labels is the run's label table and known the indexes this receiver
+	// has looked up; event is the SSE event type of the message at hand.
+	labels *metrics.Labels
+	known  []knownLabel
+	event  []byte
+}
+
+// knownLabel caches one label's index in the run's table.
+type knownLabel struct {
+	text []byte
+	idx  int
 }
 
 // newReceiver starts listening for vu with spec; nil spec gives nil.
@@ -80,6 +100,9 @@ func newReceiver(spec *deliverySpec, vu *VU) *receiver {
 		from: time.Now().UnixNano(),
 	}
 	r.seen = make([][]uint64, r.size)
+	if spec.label != nil || spec.labelEvent {
+		r.labels = r.rt.Labels()
+	}
 	vu.rt.listen(1)
 	return r
 }
@@ -90,6 +113,17 @@ func (r *receiver) stop() {
 		return
 	}
 	r.vu.listen(-1)
+}
+
+// sseEvent accounts one SSE event: its data, labelled by its type when the
+// spec says so.
+func (r *receiver) sseEvent(typ, data []byte, now time.Time) {
+	if r == nil {
+		return
+	}
+	r.event = typ
+	r.message(data, now)
+	r.event = nil
 }
 
 // message accounts one message (its JSON text) received at now.
@@ -157,7 +191,35 @@ func (r *receiver) node(doc *jsonpath.Doc, n int32, now time.Time) {
 		return
 	}
 	r.rt.Add(metrics.DeliveryDelivered, 1)
-	r.rt.Time(metrics.TimingDelivery, time.Duration(now.UnixNano()-sentAt))
+	d := time.Duration(now.UnixNano() - sentAt)
+	if r.labels == nil {
+		r.rt.Time(metrics.TimingDelivery, d)
+		return
+	}
+	r.rt.TimeLabel(r.labelOf(doc, n), d)
+}
+
+// labelOf returns the label index of message node n: its SSE event type or
+// the text at the label path.
+func (r *receiver) labelOf(doc *jsonpath.Doc, n int32) int {
+	text := r.event
+	if r.spec.label != nil {
+		r.buf = r.buf[:0]
+		if nodes := r.spec.label.EvalFrom(doc, n, &r.scratch); len(nodes) > 0 {
+			r.buf = doc.AppendText(r.buf, nodes[0])
+		}
+		text = r.buf
+	}
+	for i := range r.known {
+		if string(r.known[i].text) == string(text) {
+			return r.known[i].idx
+		}
+	}
+	idx := r.labels.Index(text)
+	if len(r.known) < metrics.MaxDeliveryLabels {
+		r.known = append(r.known, knownLabel{text: append([]byte(nil), text...), idx: idx})
+	}
+	return idx
 }
 
 // seenBefore marks (member, seq) as received and reports whether it was.

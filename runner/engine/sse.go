@@ -340,7 +340,7 @@ func (st *sseStream) read(ctx context.Context, resp *http.Response) error {
 			st.rt.Time(metrics.TimingGap, now.Sub(last))
 		}
 		last = now
-		st.rx.message(st.ev.data, now)
+		st.rx.sseEvent(st.ev.typ, st.ev.data, now)
 		if st.vu == nil {
 			continue
 		}

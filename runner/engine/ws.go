@@ -289,7 +289,6 @@ func closeCodeOf(err error) int {
 	return websocket.CloseAbnormalClosure
 }
 
-
 // write sends one text message within the write timeout.
 func (w *wsConn) write(data []byte) error {
 	w.writeMu.Lock()

@@ -32,14 +32,18 @@ func parseDelivery(rest string) (metric, error) {
 }
 
 // deliveryValue returns a delivery metric of rt (nil: nothing real-time
-// happened). Counts are then 0; the ratio has no value when nothing was
-// expected, a latency statistic none when nothing was delivered.
-func deliveryValue(m metric, rt *metrics.RTStats) (float64, bool) {
+// happened); label, when set, selects the latency of one delivery label.
+// Counts are then 0; the ratio has no value when nothing was expected, a
+// latency statistic none when nothing was delivered (with that label).
+func deliveryValue(m metric, label string, rt *metrics.RTStats) (float64, bool) {
 	if rt == nil {
 		rt = &metrics.RTStats{}
 	}
 	if m.fam == famDeliveryLatency {
 		h := rt.Timings[metrics.TimingDelivery]
+		if label != "" {
+			h = rt.LabelLatency(label)
+		}
 		if h == nil || h.TotalCount() == 0 {
 			return math.NaN(), false
 		}

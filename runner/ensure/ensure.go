@@ -96,6 +96,9 @@ func Value(th scenario.Threshold, sum *metrics.Summary) (float64, bool) {
 	if err != nil || sum == nil {
 		return math.NaN(), false
 	}
+	if th.Label != "" && m.fam != famDeliveryLatency {
+		return math.NaN(), false
+	}
 	if m.fam == famCustom || m.fam == famDelivery || m.fam == famDeliveryLatency {
 		if th.Request != "" || th.Phase != "" {
 			return math.NaN(), false
@@ -103,7 +106,7 @@ func Value(th scenario.Threshold, sum *metrics.Summary) (float64, bool) {
 		if m.fam == famCustom {
 			return customValue(m, sum.Custom)
 		}
-		return deliveryValue(m, sum.Realtime)
+		return deliveryValue(m, th.Label, sum.Realtime)
 	}
 	if m.fam == famVUs {
 		if th.Request != "" || th.Phase != "" {
@@ -220,6 +223,9 @@ func thresholdName(th scenario.Threshold) string {
 	b.WriteString(metric)
 	if !strings.Contains(metric, "{") && (th.Request != "" || th.Phase != "") {
 		b.WriteString(selector(th.Request, th.Phase))
+	}
+	if !strings.Contains(metric, "{") && th.Label != "" {
+		b.WriteString("{label:" + th.Label + "}")
 	}
 	b.WriteString(" <= ")
 	b.WriteString(strconv.FormatFloat(th.Max, 'f', -1, 64))

@@ -137,12 +137,22 @@ type RTStats struct {
 	// PeakConns is the most real-time connections open at once (Summary
 	// only).
 	PeakConns int64
+	// ByLabel is the delivery latency (µs) per delivery label index, for
+	// subscriptions with a delivery.label; nil entries had no deliveries.
+	// LabelNames names the indexes (Summary only; see DeliveryByLabel).
+	ByLabel    []*hdrhistogram.Histogram
+	LabelNames []string
 }
 
 // Empty reports whether nothing real-time happened.
 func (s *RTStats) Empty() bool {
 	for _, n := range s.Counters {
 		if n != 0 {
+			return false
+		}
+	}
+	for _, h := range s.Timings {
+		if h != nil && h.TotalCount() > 0 {
 			return false
 		}
 	}
@@ -187,6 +197,7 @@ func (s *RTStats) merge(o *RTStats) {
 		}
 		s.Timings[k].Merge(h)
 	}
+	s.mergeLabels(o)
 }
 
 // clone returns a deep copy of s.
@@ -197,6 +208,13 @@ func (s *RTStats) clone() *RTStats {
 			c.Timings[k] = h.Clone()
 		}
 	}
+	c.ByLabel = make([]*hdrhistogram.Histogram, len(s.ByLabel))
+	for i, h := range s.ByLabel {
+		if h != nil {
+			c.ByLabel[i] = h.Clone()
+		}
+	}
+	c.LabelNames = append([]string(nil), s.LabelNames...)
 	if s.Groups != nil {
 		g := *s.Groups
 		g.Sizes = append([]GroupSize(nil), s.Groups.Sizes...)
@@ -219,6 +237,7 @@ type RT struct {
 // rtShared is the run-wide real-time state of a Recorder.
 type rtShared struct {
 	groups *Groups
+	labels Labels
 	open   atomic.Int64
 	peak   atomic.Int64
 }
@@ -320,6 +339,11 @@ func (s *RTStats) reset() {
 			h.Reset()
 		}
 	}
+	for _, h := range s.ByLabel {
+		if h != nil {
+			h.Reset()
+		}
+	}
 }
 
 // rtAgg aggregates the real-time shards of a Recorder.
@@ -328,13 +352,16 @@ type rtAgg struct {
 }
 
 // collect drains every shard's real-time stats into a new RTStats for the
-// interval and into the run total. It returns nil when nothing happened.
+// interval (with the label names when it has per-label latencies) and into
+// the run total. It returns nil when nothing happened.
 func (g *rtAgg) collect(rec *Recorder) *RTStats {
 	var iv RTStats
+	var shared *rtShared
 	for _, sh := range rec.shards {
 		if sh.rt == nil {
 			continue
 		}
+		shared = sh.rt.shared
 		set := sh.rt.swap()
 		iv.merge(set)
 		set.reset()
@@ -342,6 +369,9 @@ func (g *rtAgg) collect(rec *Recorder) *RTStats {
 	g.total.merge(&iv)
 	if iv.Empty() {
 		return nil
+	}
+	if len(iv.ByLabel) > 0 && shared != nil {
+		iv.LabelNames = shared.labels.Names()
 	}
 	return &iv
 }
@@ -354,6 +384,7 @@ func (g *rtAgg) summary(rec *Recorder) *RTStats {
 		sh := rec.shards[0].rt.shared
 		s.Groups = sh.groups.Stats()
 		s.PeakConns = sh.peak.Load()
+		s.LabelNames = sh.labels.Names()
 	}
 	if s.Empty() {
 		return nil
