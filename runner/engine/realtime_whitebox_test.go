@@ -48,6 +48,10 @@ func TestSSEParser(t *testing.T) {
 		{name: "cut", src: "data: a\n\ndata: b\n", want: []string{"message|a|"}, wantErr: io.ErrUnexpectedEOF, retry: -1},
 		// The stream ends inside a line.
 		{name: "cut in line", src: "data: a\n\ndata: b", want: []string{"message|a|"}, wantErr: io.ErrUnexpectedEOF, retry: -1},
+		// Data lines longer than the read buffer (3 buffers; one that starts
+		// mid-buffer and ends in the next) are joined across reads.
+		{name: "longer than the buffer", src: "data: " + strings.Repeat("y", 3*sseBufSize) + "\r\n\r\ndata: " + strings.Repeat("z", sseBufSize-len("data: ")-1) + "\r\n\r\n",
+			want: []string{"message|" + strings.Repeat("y", 3*sseBufSize) + "|", "message|" + strings.Repeat("z", sseBufSize-len("data: ")-1) + "|"}, wantErr: io.EOF, retry: -1},
 		// A line over the limit is an error.
 		{name: "too long", src: "data: " + strings.Repeat("x", maxSSELine+1) + "\n\n", wantErr: errLineTooLong, retry: -1},
 	}

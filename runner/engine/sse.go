@@ -108,7 +108,7 @@ func (a *sseOpenAction) run(ctx context.Context, vu *VU) error {
 	}
 	vu.rt.closeConn(ctx, a.slot)
 	st := &sseStream{a: a, rt: vu.shard.RT(), url: u, hdr: renderHeaders(vu, a.headers),
-		client: &http.Client{Transport: vu.client.Transport, Jar: vu.client.Jar}, p: newSSEParser(nil),
+		client: &http.Client{Transport: vu.sseTransport(), Jar: vu.client.Jar}, p: newSSEParser(nil),
 		shard: vu.shard, seriesIdx: vu.seriesIdx}
 	st.hdr.Set("Accept", "text/event-stream")
 	st.hdr.Set("Cache-Control", "no-cache")

@@ -10,6 +10,13 @@ import (
 // maxSSELine bounds one line of an event stream.
 const maxSSELine = 1 << 20
 
+// sseBufSize sizes a stream's read buffer. The body is already buffered
+// below the parser (net/http reads a connection through a 4 KiB
+// bufio.Reader), and a longer line grows p.line, not buf; a stream is
+// mostly idle, so with tens of thousands of streams per process this
+// buffer is a large part of their memory (it was 32 KiB).
+const sseBufSize = 4 << 10
+
 // errLineTooLong is the error of a line longer than maxSSELine.
 var errLineTooLong = errors.New("event stream line too long")
 
@@ -50,7 +57,7 @@ type sseParser struct {
 }
 
 func newSSEParser(r io.Reader) *sseParser {
-	return &sseParser{r: r, buf: make([]byte, 32<<10), retry: -1}
+	return &sseParser{r: r, buf: make([]byte, sseBufSize), retry: -1}
 }
 
 // reset starts a new stream, keeping the last event ID and buffers.

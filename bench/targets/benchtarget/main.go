@@ -5,6 +5,7 @@
 //	benchtarget -addr 127.0.0.1:8091 -mode delay -delay 10ms
 //	benchtarget -addr 127.0.0.1:8092 -mode freeze -cycle 5s -from 2s -to 3s -service 1ms
 //	benchtarget -addr 127.0.0.1:8093 -mode sse -every 3s
+//	benchtarget -addr 127.0.0.1:8094 -mode ws -every 3s
 //
 // It prints "listening http://ADDR" once it accepts connections, and the
 // handler-time statistics are at targets.StatsPath.
@@ -34,8 +35,8 @@ func main() {
 func run(args []string) error {
 	fs := flag.NewFlagSet("benchtarget", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
-	mode := fs.String("mode", "hello", "hello | delay | freeze | sse")
-	every := fs.Duration("every", 3*time.Second, "sse mode: one event per stream this often")
+	mode := fs.String("mode", "hello", "hello | delay | freeze | sse | ws")
+	every := fs.Duration("every", 3*time.Second, "sse and ws modes: one event or message per connection this often")
 	delay := fs.Duration("delay", 10*time.Millisecond, "delay mode: answer after this long")
 	cycle := fs.Duration("cycle", 5*time.Second, "freeze mode: cycle length")
 	from := fs.Duration("from", 2*time.Second, "freeze mode: window start within the cycle")
@@ -58,8 +59,10 @@ func run(args []string) error {
 		h = f.Handler()
 	case "sse":
 		h = targets.SSE(*every)
+	case "ws":
+		h = targets.WS(*every)
 	default:
-		return fmt.Errorf("unknown -mode %q (want hello, delay, freeze or sse)", *mode)
+		return fmt.Errorf("unknown -mode %q (want hello, delay, freeze, sse or ws)", *mode)
 	}
 	ln, err := targets.ListenLoopback(*addr)
 	if err != nil {
