@@ -124,13 +124,8 @@ func (vc *viewCounter) snapshot() viewsJSON {
 
 // getViews is GET /shows/{id}/views: {"id","views"} without counting a view.
 func (s *Server) getViews(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.showFromPath(w, r)
+	sh, ok := s.showOf(w, r)
 	if !ok {
-		return
-	}
-	sh := s.store.get(id)
-	if sh == nil {
-		writeError(w, http.StatusNotFound, "no such show")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int64{"id": sh.ID, "views": sh.views.Load()})

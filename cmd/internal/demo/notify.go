@@ -26,15 +26,7 @@ func (rt *realtime) serveNotificationSSE(w http.ResponseWriter, r *http.Request)
 // 202 {"id": N}; the whole posted object is the event's data, verbatim.
 // An unknown type is 422.
 func (rt *realtime) postNotification(w http.ResponseWriter, r *http.Request) {
-	f, ok := parseFaults(w, r)
-	if !ok {
-		return
-	}
-	body, ok := readMessage(w, r)
-	if !ok {
-		return
-	}
-	fields, ok := stringFields(w, body, "to", "type")
+	f, body, fields, ok := readPosted(w, r, "to", "type")
 	if !ok {
 		return
 	}

@@ -132,14 +132,24 @@ func (s *Server) showFromPath(w http.ResponseWriter, r *http.Request) (int64, bo
 	return id, true
 }
 
-func (s *Server) getShow(w http.ResponseWriter, r *http.Request) {
+// showOf returns the show the request's {id} names, answering 400 or 404
+// itself when there is none.
+func (s *Server) showOf(w http.ResponseWriter, r *http.Request) (*show, bool) {
 	id, ok := s.showFromPath(w, r)
 	if !ok {
-		return
+		return nil, false
 	}
 	sh := s.store.get(id)
 	if sh == nil {
 		writeError(w, http.StatusNotFound, "no such show")
+		return nil, false
+	}
+	return sh, true
+}
+
+func (s *Server) getShow(w http.ResponseWriter, r *http.Request) {
+	sh, ok := s.showOf(w, r)
+	if !ok {
 		return
 	}
 	s.views.count(sh, r.Header.Get("Device-Token"))

@@ -176,15 +176,7 @@ func appendEvent(dst []byte, e *entry) []byte {
 // streams (except the sender's), WebSockets, poll log and long-poll
 // waiters. Answers 202 {"seq": N}.
 func (rt *realtime) postLocation(w http.ResponseWriter, r *http.Request) {
-	f, ok := parseFaults(w, r)
-	if !ok {
-		return
-	}
-	body, ok := readMessage(w, r)
-	if !ok {
-		return
-	}
-	fields, ok := stringFields(w, body, "group", "sender")
+	f, body, fields, ok := readPosted(w, r, "group", "sender")
 	if !ok {
 		return
 	}
@@ -200,6 +192,22 @@ func (rt *realtime) postLocation(w http.ResponseWriter, r *http.Request) {
 	seq := g.publish(&rt.stats, fields[1], nil, "position", body, true)
 	rt.locations.release(g)
 	writeJSON(w, http.StatusAccepted, map[string]int64{"seq": seq})
+}
+
+// readPosted is the prologue of the POST handlers: the request's fault
+// switches, its JSON body (verbatim) and the named routing fields of it.
+// It answers the error itself when any is missing or malformed.
+func readPosted(w http.ResponseWriter, r *http.Request, names ...string) (faults, []byte, []string, bool) {
+	f, ok := parseFaults(w, r)
+	if !ok {
+		return f, nil, nil, false
+	}
+	body, ok := readMessage(w, r)
+	if !ok {
+		return f, nil, nil, false
+	}
+	fields, ok := stringFields(w, body, names...)
+	return f, body, fields, ok
 }
 
 // readMessage reads a JSON body of at most maxMessage bytes, verbatim.
