@@ -85,37 +85,45 @@ func (sw *summaryWriter) timings(rt *metrics.RTStats) {
 	}
 }
 
+// counterFinding is a real-time counter that is a finding when non-zero,
+// with the sentence that explains it (%d is the count).
+type counterFinding struct {
+	counter metrics.RTCounter
+	format  string
+}
+
+// Findings in the order they are printed; missing deliveries, which are
+// computed rather than counted, come between the two lists.
+var (
+	findingsBeforeMissing = []counterFinding{
+		{metrics.SSEClosedEarly, "%d event streams were closed by the server while still wanted (a stream that ends after one event is a bug, not a result)"},
+		{metrics.SSECutMidEvent, "%d event streams were cut in the middle of an event"},
+		{metrics.SSEBadContentType, "%d event stream responses were not text/event-stream"},
+		{metrics.DeliveryOutOfGroup, "%d messages reached a member of another group"},
+	}
+	findingsAfterMissing = []counterFinding{
+		{metrics.STOMPErrors, "%d STOMP ERROR frames"},
+		{metrics.WSAbnormalCloses, "%d WebSocket connections closed abnormally"},
+		{metrics.WSInboxDropped, "%d received WebSocket messages were dropped unread from a full inbox: receive steps fell behind the messages they wait among"},
+		{metrics.EveryMissed, "%d timer ticks were missed because the previous tick was still running"},
+	}
+)
+
 // findings writes what a reader must not miss.
 func (sw *summaryWriter) findings(rt *metrics.RTStats) {
-	c := &rt.Counters
 	var fs []string
-	if n := c[metrics.SSEClosedEarly]; n > 0 {
-		fs = append(fs, fmt.Sprintf("%d event streams were closed by the server while still wanted (a stream that ends after one event is a bug, not a result)", n))
+	add := func(list []counterFinding) {
+		for _, f := range list {
+			if n := rt.Counters[f.counter]; n > 0 {
+				fs = append(fs, fmt.Sprintf(f.format, n))
+			}
+		}
 	}
-	if n := c[metrics.SSECutMidEvent]; n > 0 {
-		fs = append(fs, fmt.Sprintf("%d event streams were cut in the middle of an event", n))
-	}
-	if n := c[metrics.SSEBadContentType]; n > 0 {
-		fs = append(fs, fmt.Sprintf("%d event stream responses were not text/event-stream", n))
-	}
-	if n := c[metrics.DeliveryOutOfGroup]; n > 0 {
-		fs = append(fs, fmt.Sprintf("%d messages reached a member of another group", n))
-	}
+	add(findingsBeforeMissing)
 	if n := rt.Missing(); n > 0 {
 		fs = append(fs, fmt.Sprintf("%d expected deliveries never arrived (%s%% delivered)", n, fixed(100*rt.DeliveryRatio(), 2)))
 	}
-	if n := c[metrics.STOMPErrors]; n > 0 {
-		fs = append(fs, fmt.Sprintf("%d STOMP ERROR frames", n))
-	}
-	if n := c[metrics.WSAbnormalCloses]; n > 0 {
-		fs = append(fs, fmt.Sprintf("%d WebSocket connections closed abnormally", n))
-	}
-	if n := c[metrics.WSInboxDropped]; n > 0 {
-		fs = append(fs, fmt.Sprintf("%d received WebSocket messages were dropped unread from a full inbox: receive steps fell behind the messages they wait among", n))
-	}
-	if n := c[metrics.EveryMissed]; n > 0 {
-		fs = append(fs, fmt.Sprintf("%d timer ticks were missed because the previous tick was still running", n))
-	}
+	add(findingsAfterMissing)
 	for _, f := range fs {
 		sw.buf.WriteString(sw.st.color(ansiYellow, "finding: ") + f + "\n")
 	}
