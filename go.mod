@@ -1,6 +1,6 @@
 module github.com/loadgo/loadgo
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/HdrHistogram/hdrhistogram-go v1.4.0
@@ -19,4 +19,5 @@ require (
 	github.com/oapi-codegen/runtime v1.0.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/net v0.23.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 )

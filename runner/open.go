@@ -26,8 +26,8 @@ type openExecutor struct {
 
 func (e *openExecutor) run(stop context.Context, p *pool) {
 	start := time.Now()
-	t := newStoppedTimer()
-	defer t.Stop()
+	a := p.newAlarm()
+	defer a.close()
 	for n := e.seg.first(); ; n += e.seg.step() {
 		off, ok := e.pacer.due(n)
 		if !ok {
@@ -37,12 +37,14 @@ func (e *openExecutor) run(stop context.Context, p *pool) {
 		// a late wake-up neither shifts later arrivals nor hides itself,
 		// because the arrival keeps its due time as the intended start.
 		due := start.Add(off)
-		if !sleepUntil(stop, t, due) {
+		// Waking a little ahead lets the VU be made before its due time;
+		// runVU starts the iteration at due.
+		if !a.waitAhead(stop, due) {
 			return
 		}
 		e.arrive(p, due)
 	}
-	sleepUntil(stop, t, start.Add(e.duration))
+	a.wait(stop, start.Add(e.duration))
 }
 
 // arrive starts a VU for one arrival, or counts it as dropped at the cap.
@@ -61,11 +63,19 @@ func (e *openExecutor) arrive(p *pool, intended time.Time) {
 	go e.runVU(p, id, intended)
 }
 
-// runVU makes VU id, runs its one iteration and closes it.
+// runVU makes VU id, which may be up to a fraction of a millisecond before
+// intended (see alarm.waitAhead), starts its one iteration at intended and
+// closes it. Making the VU before it is due keeps its set-up out of the
+// latency measured from intended.
 func (e *openExecutor) runVU(p *pool, id int64, intended time.Time) {
 	defer p.wg.Done()
 	vu := p.work.newVU(id, e.phase)
-	err := vu.iterate(p.hard, intended)
+	var err error
+	if spinUntil(p.hard, intended) {
+		err = vu.iterate(p.hard, intended)
+	} else {
+		err = p.hard.Err()
+	}
 	vu.close()
 	p.record(classify(p.hard, err))
 	p.active.Add(-1)

@@ -88,6 +88,10 @@ type pool struct {
 	work workload
 	// hard cancels in-flight iterations (after the grace period).
 	hard context.Context
+	// newAlarm makes the open-model scheduler's alarm: the timer alarm
+	// unless the run asks for the precise one (tests run on synctest's
+	// fake clock, which only the timer alarm follows).
+	newAlarm func() alarm
 
 	nextID    atomic.Int64
 	active    atomic.Int64
@@ -101,7 +105,7 @@ type pool struct {
 }
 
 func newPool(w workload, hard context.Context) *pool {
-	return &pool{work: w, hard: hard}
+	return &pool{work: w, hard: hard, newAlarm: newTimerAlarm}
 }
 
 // stats returns the counters now. Each is read atomically; together they are

@@ -82,6 +82,7 @@ func (r *Runner) Run(ctx context.Context, onSnapshot func(*metrics.Snapshot)) (*
 	agg := metrics.NewAggregator(r.rec, start)
 	w := &engineWorkload{prog: r.prog, rec: r.rec, shards: int64(r.shards)}
 	s := newSession(ctx, w, r.execs, r.opts.GracePeriod)
+	s.pool.newAlarm = newPreciseAlarm // arrivals start on time, not a millisecond late
 	finish := r.startCollector(agg, s, onSnapshot)
 
 	var interrupted bool
