@@ -62,7 +62,8 @@ type leanConn struct {
 	aborted bool
 	addr    string // the address conn is connected to
 	br      *bufio.Reader
-	reused  bool // conn has served a response already
+	sr      stampReader // conn, under br
+	reused  bool        // conn has served a response already
 
 	ctx  context.Context
 	stop func() bool // unregisters abort from ctx
@@ -142,10 +143,11 @@ func (lc *leanConn) connect(ctx context.Context, addr string, deadline time.Time
 		if err != nil {
 			return err
 		}
+		lc.sr = stampReader{r: c}
 		if lc.br == nil {
-			lc.br = bufio.NewReaderSize(c, leanBufSize)
+			lc.br = bufio.NewReaderSize(&lc.sr, leanBufSize)
 		} else {
-			lc.br.Reset(c)
+			lc.br.Reset(&lc.sr)
 		}
 		lc.mu.Lock()
 		lc.conn, lc.addr, lc.reused = c, addr, false
@@ -157,6 +159,33 @@ func (lc *leanConn) connect(ctx context.Context, addr string, deadline time.Time
 		return context.Canceled
 	}
 	return lc.conn.SetDeadline(deadline)
+}
+
+// stampReader notes when a read last returned bytes: a response's latency
+// ends when its last byte arrived, not after the client parsed it and ran
+// its checks (on a generator that was idle while it waited, that parsing
+// runs on cold caches and took tens of microseconds; docs/BENCHMARKS.md).
+type stampReader struct {
+	r  io.Reader
+	at time.Time
+}
+
+func (s *stampReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if n > 0 {
+		s.at = time.Now()
+	}
+	return n, err
+}
+
+// received returns when the response that started after start was
+// complete: the time of the last read, or now when its bytes were all
+// buffered before start (which only a server answering early can cause).
+func (lc *leanConn) received(start time.Time) time.Time {
+	if lc.sr.at.Before(start) {
+		return time.Now()
+	}
+	return lc.sr.at
 }
 
 // leanRequest is one hop of a request on the lean path.

@@ -68,7 +68,7 @@ func (a *requestAction) runLean(ctx context.Context, vu *VU, u *url.URL) error {
 		break
 	}
 	n, err := lc.readBody(vu, h, a.needBody, !a.hasAcceptEncoding())
-	end := time.Now()
+	end := lc.received(start)
 	bytesIn := h.headBytes + n
 	if h.gzip && !a.hasAcceptEncoding() {
 		bytesIn -= h.gzipBytes
