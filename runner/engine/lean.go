@@ -63,6 +63,7 @@ type leanConn struct {
 	addr    string // the address conn is connected to
 	br      *bufio.Reader
 	sr      stampReader // conn, under br
+	w       io.Writer   // conn, for requests
 	reused  bool        // conn has served a response already
 
 	ctx  context.Context
@@ -143,7 +144,11 @@ func (lc *leanConn) connect(ctx context.Context, addr string, deadline time.Time
 		if err != nil {
 			return err
 		}
-		lc.sr = stampReader{r: c}
+		var rw io.ReadWriter = c
+		if raw := newRawIO(c); raw != nil {
+			rw = raw
+		}
+		lc.sr, lc.w = stampReader{r: rw}, rw
 		if lc.br == nil {
 			lc.br = bufio.NewReaderSize(&lc.sr, leanBufSize)
 		} else {
@@ -307,7 +312,7 @@ func (a *requestAction) roundTrip(ctx context.Context, vu *VU, r *leanRequest, d
 			return err
 		}
 		reused := lc.reused
-		_, werr := lc.conn.Write(lc.wbuf)
+		_, werr := lc.w.Write(lc.wbuf)
 		err := werr
 		if err == nil {
 			err = h.read(lc.br, r.method, &lc.resp, a.needHeaders())
