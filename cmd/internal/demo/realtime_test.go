@@ -369,18 +369,23 @@ func TestStatsRealtimeKey(t *testing.T) {
 	dialWS(t, s, "/ws/location?group=s&user=a")
 	openSSE(t, c, s.URL()+"/sse/location?group=s&user=b", "")
 	postLoc(t, c, s, "s", "c", 1)
-	resp, err := c.Get(s.URL() + "/stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var st struct {
 		Realtime rtStatsJSON `json:"realtime"`
 		Views    viewsJSON   `json:"views"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
+	get := func() {
+		resp, err := c.Get(s.URL() + "/stats")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+			t.Fatal(err)
+		}
 	}
+	// The server counts a WebSocket once its handler is past the upgrade,
+	// which can come after the client's dial returned.
+	waitFor(t, func() bool { get(); return st.Realtime.ConnectionsTotal["ws"] > 0 })
 	rt := st.Realtime
 	if rt.Connections["ws"] != 1 || rt.Connections["sse"] != 1 || rt.ConnectionsTotal["ws"] != 1 || rt.Connections["stomp"] != 0 {
 		t.Errorf("connections %v, total %v", rt.Connections, rt.ConnectionsTotal)
