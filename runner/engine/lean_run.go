@@ -37,14 +37,14 @@ func (a *requestAction) runLean(ctx context.Context, vu *VU, u *url.URL) error {
 	}
 	lc.firstHost = u.Host
 
+	// The clock starts once the first request is built, as it is sent.
+	bytesOut := a.appendRequest(vu, &r)
 	start := time.Now()
 	deadline := start.Add(vu.p.http.timeout)
-	var bytesOut int64
 	h := &lc.head
 	for {
-		n := a.appendRequest(vu, &r)
-		if r.hop == 0 {
-			bytesOut = n
+		if r.hop > 0 {
+			a.appendRequest(vu, &r)
 		}
 		err := a.roundTrip(ctx, vu, &r, deadline, h)
 		var next *leanRequest
