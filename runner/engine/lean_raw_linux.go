@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"errors"
 	"io"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -98,7 +100,7 @@ func (r *rawIO) Read(p []byte) (int, error) {
 	r.p = nil
 	switch {
 	case err != nil:
-		return 0, err
+		return 0, renameOp(err, "read")
 	case r.errno != 0:
 		return 0, r.opError("read")
 	case r.n == 0:
@@ -116,13 +118,24 @@ func (r *rawIO) Write(p []byte) (int, error) {
 		r.p = nil
 		switch {
 		case err != nil:
-			return done, err
+			return done, renameOp(err, "write")
 		case r.errno != 0:
 			return done, r.opError("write")
 		}
 		done += r.n
 	}
 	return done, nil
+}
+
+// renameOp names RawConn's "raw-read" and "raw-write" errors (deadlines,
+// closed connections) "read" and "write", as net.Conn's would be: users
+// see these in error messages.
+func renameOp(err error, op string) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && strings.HasPrefix(oe.Op, "raw-") {
+		oe.Op = op
+	}
+	return err
 }
 
 func (r *rawIO) opError(op string) error {

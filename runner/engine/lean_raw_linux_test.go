@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"errors"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,5 +55,41 @@ func TestLeanUsesRawIO(t *testing.T) {
 				t.Fatalf("after the peer closed: %d, %v; want 0, EOF", n, err)
 			}
 		})
+	}
+}
+
+// TestRawIOErrorsReadLikeNetConn checks the error a user sees when a read
+// times out: a timeout by net.Error's rule, named "read" as net.Conn names
+// it, not RawConn's "raw-read".
+func TestRawIOErrorsReadLikeNetConn(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			<-done // say nothing until the test ends
+			c.Close()
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r := newRawIO(c)
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	var p [4]byte
+	_, err = r.Read(p[:])
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("read past the deadline: %v, want a timeout", err)
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "read tcp ") {
+		t.Errorf("error %q, want it to start with \"read tcp \"", msg)
 	}
 }
