@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -16,17 +15,6 @@ func addLimitFlags(c *cobra.Command, maxVUs, maxConns *int) {
 	f := c.Flags()
 	f.IntVar(maxVUs, "max-vus", runner.DefaultMaxVUs, "safety cap on concurrent VUs (arrivals past it are counted as dropped)")
 	f.IntVar(maxConns, "max-conns", 0, "cap on connections open at once, all VUs and protocols (default: config.http.maxConnections, else the open-file limit less 256); past it requests fail as errors.conncap")
-}
-
-// processFDLimit returns the process's open-file limit (0 when unknown).
-// The Go runtime raises the soft limit to the hard limit at start-up, so
-// this is the limit loadgo really runs under.
-func processFDLimit() int {
-	var rl syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil || rl.Cur > 1<<30 {
-		return 0
-	}
-	return int(rl.Cur)
 }
 
 // resolveMaxConns checks the limit flags and resolves the connection cap:
