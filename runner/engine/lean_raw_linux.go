@@ -57,35 +57,29 @@ func newRawIO(c net.Conn) *rawIO {
 func (r *rawIO) doRead(fd uintptr) bool {
 	for {
 		n, e := sysRead(fd, r.p)
-		switch e {
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return false // wait for the poller
-		case 0:
-			r.n, r.errno = n, 0
-		default:
-			r.n, r.errno = 0, e
+		if e != unix.EINTR {
+			return r.done(n, e)
 		}
-		return true
 	}
 }
 
 func (r *rawIO) doWrite(fd uintptr) bool {
 	for {
 		n, e := sysWrite(fd, r.p)
-		switch e {
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return false
-		case 0:
-			r.n, r.errno = n, 0
-		default:
-			r.n, r.errno = 0, e
+		if e != unix.EINTR {
+			return r.done(n, e)
 		}
-		return true
 	}
+}
+
+// done keeps a call's result for Read or Write; false (EAGAIN) tells
+// RawConn to wait for the poller and call again.
+func (r *rawIO) done(n int, e syscall.Errno) bool {
+	if e == unix.EAGAIN {
+		return false
+	}
+	r.n, r.errno = n, e
+	return true
 }
 
 // Read reads like net.Conn's Read: io.EOF at the end of the stream, a

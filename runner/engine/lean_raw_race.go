@@ -11,16 +11,16 @@ import (
 // byte received happen after the peer's write of it (see rawIO).
 func sysRead(fd uintptr, p []byte) (int, syscall.Errno) {
 	n, err := syscall.Read(int(fd), p)
-	return result(n, err)
+	return errnoOf(n, err)
 }
 
 // sysWrite is syscall.Write under the race detector, like sysRead.
 func sysWrite(fd uintptr, p []byte) (int, syscall.Errno) {
 	n, err := syscall.Write(int(fd), p)
-	return result(n, err)
+	return errnoOf(n, err)
 }
 
-func result(n int, err error) (int, syscall.Errno) {
+func errnoOf(n int, err error) (int, syscall.Errno) {
 	if err != nil {
 		var e syscall.Errno
 		if !errors.As(err, &e) {
