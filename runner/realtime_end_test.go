@@ -33,37 +33,17 @@ func rtServer(t *testing.T) *httptest.Server {
 		case <-release:
 		}
 	})
-	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		for {
-			if _, _, err := c.ReadMessage(); err != nil {
-				return
-			}
-		}
-	})
-	mux.HandleFunc("/stomp", func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		for {
-			_, msg, err := c.ReadMessage()
-			if err != nil {
-				return
-			}
+	mux.HandleFunc("/ws", wsHandler(&up, func(c *websocket.Conn) { readUntilGone(c, nil) }))
+	mux.HandleFunc("/stomp", wsHandler(&up, func(c *websocket.Conn) {
+		readUntilGone(c, func(msg []byte) {
 			if bytes.HasPrefix(msg, []byte("CONNECT\n")) {
 				_ = c.WriteMessage(websocket.TextMessage, []byte("CONNECTED\nversion:1.2\n\n\x00"))
 			} else if _, id, ok := strings.Cut(string(msg), "\nreceipt:"); ok {
 				id, _, _ = strings.Cut(id, "\n")
 				_ = c.WriteMessage(websocket.TextMessage, []byte("RECEIPT\nreceipt-id:"+id+"\n\n\x00"))
 			}
-		}
-	})
+		})
+	}))
 	mux.HandleFunc("/poll", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(`{"messages":[]}`))
 	})
@@ -83,6 +63,33 @@ func rtServer(t *testing.T) *httptest.Server {
 // out, and the iteration was counted as cancelled. The grace period is an
 // hour, so a VU that is not released makes the run cancel nothing and
 // never end: the test's own timeout catches it.
+// wsHandler upgrades a request to a WebSocket, runs serve on it and closes
+// it when serve returns.
+func wsHandler(up *websocket.Upgrader, serve func(c *websocket.Conn)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		serve(c)
+	}
+}
+
+// readUntilGone reads c's messages until the client goes away, handing each
+// to handle when it is not nil.
+func readUntilGone(c *websocket.Conn, handle func(msg []byte)) {
+	for {
+		_, msg, err := c.ReadMessage()
+		if err != nil {
+			return
+		}
+		if handle != nil {
+			handle(msg)
+		}
+	}
+}
+
 func TestBackgroundWorkEndsWithTheFlow(t *testing.T) {
 	tests := []struct {
 		name string

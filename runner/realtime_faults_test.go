@@ -40,39 +40,21 @@ func rtFaultServer(t *testing.T, ok *atomic.Int64) *httptest.Server {
 		_ = c.NetConn().Close()
 	})
 	// A WebSocket that sends a frame with a reserved opcode (3).
-	mux.HandleFunc("/ws-bad", func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	mux.HandleFunc("/ws-bad", wsHandler(&up, func(c *websocket.Conn) {
 		_, _ = c.NetConn().Write([]byte{0x83, 0x00})
-		for { // until the client goes away
-			if _, _, err := c.ReadMessage(); err != nil {
-				return
-			}
-		}
-	})
+		readUntilGone(c, nil)
+	}))
 	// A STOMP broker that answers every SEND with an ERROR frame.
-	mux.HandleFunc("/stomp-error", func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		for {
-			_, msg, err := c.ReadMessage()
-			if err != nil {
-				return
-			}
+	mux.HandleFunc("/stomp-error", wsHandler(&up, func(c *websocket.Conn) {
+		readUntilGone(c, func(msg []byte) {
 			switch {
 			case strings.HasPrefix(string(msg), "CONNECT\n"):
 				_ = c.WriteMessage(websocket.TextMessage, []byte("CONNECTED\nversion:1.2\n\n\x00"))
 			case strings.HasPrefix(string(msg), "SEND\n"):
 				_ = c.WriteMessage(websocket.TextMessage, []byte("ERROR\nmessage:no such destination\n\n\x00"))
 			}
-		}
-	})
+		})
+	}))
 	s := httptest.NewServer(mux)
 	if !strings.HasPrefix(s.URL, "http://127.0.0.1:") {
 		t.Fatalf("server at %s, want loopback 127.0.0.1", s.URL)
